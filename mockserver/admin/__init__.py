@@ -1,0 +1,1 @@
+"""The admin API under /__mock: drive and inspect the mock."""

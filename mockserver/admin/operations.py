@@ -1,0 +1,35 @@
+"""The admin API's operations (served under /__mock, in its own OpenAPI tag)."""
+from ..operations import Operation
+
+
+def _op(name, path, methods, summary, request_schema=None, response_schema=None):
+    return Operation(
+        name=f"admin.{name}",
+        api="admin",
+        path="/__mock" + path,
+        methods=tuple(methods),
+        summary=summary,
+        request_schema=request_schema,
+        response_schema=response_schema,
+        error_schema="admin/error.schema.json",
+    )
+
+
+HEALTH = _op("health", "/health", ["GET"], "Liveness", response_schema="admin/health.schema.json")
+RESET = _op("reset", "/reset", ["POST"], "Back to the loaded scenario's initial state")
+STATE_GET = _op("state.get", "/state", ["GET"], "Dump the whole state", response_schema="state.schema.json")
+STATE_PUT = _op("state.put", "/state", ["PUT"], "Replace the whole state", request_schema="state.schema.json")
+CLOCK_GET = _op("clock.get", "/clock", ["GET"], "The mock clock", response_schema="admin/clock.schema.json")
+CLOCK_ADVANCE = _op(
+    "clock.advance", "/clock/advance", ["POST"], "Advance the clock, running due retries",
+    request_schema="admin/clock_advance_request.schema.json",
+)
+REQUESTS_GET = _op("requests.list", "/requests", ["GET"], "The request journal")
+REQUESTS_DELETE = _op("requests.clear", "/requests", ["DELETE"], "Clear the request journal")
+SCENARIOS_GET = _op("scenarios.list", "/scenarios", ["GET"], "Scenarios that can be loaded")
+SCENARIOS_POST = _op("scenarios.load", "/scenarios", ["POST"], "Load a scenario by name or as a document")
+
+OPERATIONS = (
+    HEALTH, RESET, STATE_GET, STATE_PUT, CLOCK_GET, CLOCK_ADVANCE,
+    REQUESTS_GET, REQUESTS_DELETE, SCENARIOS_GET, SCENARIOS_POST,
+)

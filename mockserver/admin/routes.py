@@ -1,0 +1,138 @@
+"""Admin API views: thin wrappers over MockRuntime."""
+from __future__ import annotations
+
+import json
+
+import yaml
+from flask import Blueprint, request
+
+from ..body import BodyProblem, parse_json, raw_body, read_object
+from ..clock import parse_duration
+from ..errors import AdminError
+from ..scenario.loader import ScenarioError, bundled
+from ..web import register, respond, runtime
+from . import operations as ops
+
+
+def json_body(required: bool = True) -> dict:
+    try:
+        body = read_object(request, runtime().config.max_body_bytes, allow_form=False)
+    except BodyProblem as problem:
+        status = 413 if problem.kind == BodyProblem.TOO_LARGE else 400
+        raise AdminError(problem.message, [problem.kind], status=status) from None
+    if body is None:
+        if required:
+            raise AdminError("a JSON object body is required")
+        return {}
+    return body
+
+
+def schema_checked(schema: str, instance) -> None:
+    problems = runtime().schemas.problems(schema, instance)
+    if problems:
+        raise AdminError(
+            "the body does not match " + schema,
+            [{"path": p.path, "message": p.message} for p in problems],
+            status=422,
+        )
+
+
+def health():
+    return respond({"status": "ok"})
+
+
+def reset():
+    runtime().reset()
+    return respond({"status": "reset"})
+
+
+def state_get():
+    return respond(runtime().dump_state())
+
+
+def state_put():
+    state = json_body()
+    schema_checked("state.schema.json", state)
+    runtime().replace_state(state)
+    return respond(runtime().dump_state())
+
+
+def clock_get():
+    return respond(runtime().clock.describe())
+
+
+def clock_advance():
+    body = json_body()
+    schema_checked("admin/clock_advance_request.schema.json", body)
+    try:
+        seconds = parse_duration(body["seconds"] if "seconds" in body else body["by"])
+    except ValueError as exc:
+        raise AdminError(str(exc), status=422) from None
+    ran = runtime().advance_clock(seconds)
+    return respond({**runtime().clock.describe(), "advanced_seconds": seconds, "deliveries": ran})
+
+
+def requests_list():
+    return respond({"requests": runtime().journal.entries()})
+
+
+def requests_clear():
+    runtime().journal.clear()
+    return respond({"status": "cleared"})
+
+
+def scenarios_list():
+    return respond({"scenarios": bundled()})
+
+
+def scenario_document():
+    """``{"name": ...}`` names a scenario; any other body is a whole document (JSON or YAML)."""
+    try:
+        raw = raw_body(request, runtime().config.max_body_bytes)
+    except BodyProblem as problem:
+        raise AdminError(problem.message, [problem.kind], status=413) from None
+    mimetype = (request.mimetype or "").lower()
+    try:
+        if "yaml" in mimetype:
+            doc = yaml.safe_load(raw.decode("utf-8"))
+        else:
+            doc = parse_json(raw)
+    except BodyProblem as problem:
+        raise AdminError(problem.message, [problem.kind]) from None
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise AdminError(f"the scenario is not valid YAML: {exc}") from None
+    if isinstance(doc, dict) and set(doc) == {"name"} and isinstance(doc["name"], str):
+        return doc["name"]
+    if not isinstance(doc, dict):
+        raise AdminError("send {\"name\": ...} or a whole scenario document")
+    return doc
+
+
+def scenarios_load():
+    source = scenario_document()
+    try:
+        scenario = runtime().load_scenario(source)
+    except ScenarioError as exc:
+        raise AdminError(str(exc), exc.problems, status=422) from None
+    return respond({"loaded": scenario.get("name"), "description": scenario.get("description", "")})
+
+
+VIEWS = {
+    ops.HEALTH: health,
+    ops.RESET: reset,
+    ops.STATE_GET: state_get,
+    ops.STATE_PUT: state_put,
+    ops.CLOCK_GET: clock_get,
+    ops.CLOCK_ADVANCE: clock_advance,
+    ops.REQUESTS_GET: requests_list,
+    ops.REQUESTS_DELETE: requests_clear,
+    ops.SCENARIOS_GET: scenarios_list,
+    ops.SCENARIOS_POST: scenarios_load,
+}
+
+
+def blueprint() -> Blueprint:
+    bp = Blueprint("admin", __name__)
+    for operation, view in VIEWS.items():
+        register(bp, operation, view)
+    return bp

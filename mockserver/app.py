@@ -1,0 +1,152 @@
+"""The app factory shared by the CLI, the pytest plugin and the tests."""
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+from flask import Flask, g, request
+from werkzeug.exceptions import HTTPException
+
+from .admin import routes as admin_routes
+from .clock import iso
+from .config import MockConfig
+from .dellin import routes as dellin_routes
+from .errors import ADMIN, DELLIN, NAVIXY, AdminError, ApiError, DellinError, NavixyError
+from .navixy import routes as navixy_routes
+from .operations import operation_for_endpoint
+from .runtime import MockRuntime
+from .web import api_for_path, respond
+
+log = logging.getLogger("mockserver")
+access_log = logging.getLogger("mockserver.access")
+
+EXTENSION = "mockserver"
+
+
+def create_app(config: MockConfig | None = None, **overrides) -> Flask:
+    """Build a mock app. ``overrides`` are MockConfig fields, e.g. ``scenario="demo"``."""
+    config = (config or MockConfig()).with_overrides(**overrides)
+    app = Flask("mockserver")
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    mock = MockRuntime(config)
+    app.extensions[EXTENSION] = mock
+
+    app.register_blueprint(navixy_routes.blueprint())
+    app.register_blueprint(dellin_routes.blueprint())
+    app.register_blueprint(admin_routes.blueprint())
+
+    app.before_request(_tag_request)
+    app.after_request(_journal_response)
+    app.register_error_handler(ApiError, _render_api_error)
+    app.register_error_handler(HTTPException, _render_http_error)
+    app.register_error_handler(Exception, _render_unexpected)
+    return app
+
+
+def runtime_of(app: Flask) -> MockRuntime:
+    return app.extensions[EXTENSION]
+
+
+# ------------------------------------------------------------------ hooks
+def _tag_request():
+    g.started = time.perf_counter()
+    g.api = api_for_path(request.path)
+    view = request.url_rule and _view_operation()
+    g.operation = view
+    g.faults_fired = []
+
+
+def _view_operation():
+    from flask import current_app
+
+    func = current_app.view_functions.get(request.endpoint)
+    operation = getattr(func, "operation", None)
+    return operation.name if operation else operation_for_endpoint(request.endpoint)
+
+
+def _journal_response(response):
+    from flask import current_app
+
+    mock = current_app.extensions[EXTENSION]
+    api = g.get("api") or api_for_path(request.path)
+    if api != ADMIN:
+        mock.journal.record(
+            {
+                "time": iso(mock.clock.now()),
+                "api": api,
+                "operation": g.get("operation"),
+                "method": request.method,
+                "path": request.path,
+                "query": request.args.to_dict(flat=True),
+                "request": {"json": g.get("request_body"), "content_type": request.content_type},
+                "response": {"status": response.status_code, "json": g.get("response_body")},
+                "faults": list(g.get("faults_fired", [])),
+            }
+        )
+    if mock.config.access_log:
+        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        access_log.info(
+            '%s "%s %s" %s %.1fms', request.remote_addr, request.method, request.full_path.rstrip("?"),
+            response.status_code, elapsed,
+        )
+    return response
+
+
+# ------------------------------------------------------------------ errors
+def _render(error: ApiError):
+    from flask import current_app
+
+    clock = current_app.extensions[EXTENSION].clock
+    return respond(error.body(clock), error.http_status)
+
+
+def _render_api_error(error: ApiError):
+    return _render(error)
+
+
+# per API: (not found, method not allowed, too large, other client error)
+def _http_error_for(api: str, exc: HTTPException) -> ApiError:
+    code = exc.code or 400
+    if api == NAVIXY:
+        return {404: lambda: NavixyError(111), 405: lambda: NavixyError(112), 413: lambda: NavixyError(9)}.get(
+            code, lambda: NavixyError(5)
+        )()
+    if api == DELLIN:
+        table = {
+            404: (1005, f"no such endpoint: {request.method} {request.path}"),
+            405: (1004, f"{request.method} is not accepted here"),
+            413: (1002, "the request body is too large"),
+        }
+        dellin_code, detail = table.get(code, (1001, exc.description or "bad request"))
+        return DellinError.of(dellin_code, detail)
+    status = code if 400 <= code < 500 else 400
+    return AdminError(exc.description or exc.name, status=status)
+
+
+def _render_http_error(exc: HTTPException):
+    api = g.get("api") or api_for_path(request.path)
+    return _render(_http_error_for(api, exc))
+
+
+def _render_unexpected(exc: Exception):
+    log.exception("unexpected error while serving %s %s", request.method, request.path)
+    api = g.get("api") or api_for_path(request.path)
+    if api == NAVIXY:
+        error = NavixyError(6)
+    elif api == DELLIN:
+        error = DellinError.of(5000, "the mock failed unexpectedly; see its log")
+    else:
+        error = AdminError(f"the mock failed unexpectedly: {type(exc).__name__}", status=500)
+    return _render(error)
+
+
+def configure_logging(stream=sys.stderr) -> None:
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+    root = logging.getLogger("mockserver")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    root.propagate = False

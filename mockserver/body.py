@@ -1,0 +1,84 @@
+"""Reading request bodies safely: one parser for every API, which maps the
+``BodyProblem`` kinds to its own error codes."""
+from __future__ import annotations
+
+import json
+
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from .errors import BodyProblem
+
+JSON_TYPES = ("application/json",)
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def parse_json(raw: bytes):
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BodyProblem(BodyProblem.BAD_ENCODING, f"the body is not UTF-8: {exc.reason} at byte {exc.start}") from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise BodyProblem(BodyProblem.MALFORMED, "the JSON body is nested too deeply") from None
+    except ValueError as exc:
+        raise BodyProblem(BodyProblem.MALFORMED, f"the body is not valid JSON: {exc}") from None
+
+
+def raw_body(request, max_bytes: int) -> bytes:
+    length = request.content_length
+    if length is not None and length > max_bytes:
+        raise BodyProblem(BodyProblem.TOO_LARGE, f"the body is {length} bytes; the limit is {max_bytes}")
+    try:
+        data = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        raise BodyProblem(BodyProblem.TOO_LARGE, f"the body is over the limit of {max_bytes} bytes") from None
+    if len(data) > max_bytes:
+        raise BodyProblem(BodyProblem.TOO_LARGE, f"the body is {len(data)} bytes; the limit is {max_bytes}")
+    return data
+
+
+def media_type(request) -> str:
+    return (request.mimetype or "").lower()
+
+
+def read_object(request, max_bytes: int, *, allow_form: bool) -> dict | None:
+    """The body as a dict, or ``None`` when there is no body at all.
+
+    JSON must be an object. A form is accepted only when ``allow_form``.
+    """
+    data = raw_body(request, max_bytes)
+    kind = media_type(request)
+    if kind in FORM_TYPES and allow_form:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BodyProblem(BodyProblem.BAD_ENCODING, f"the form is not UTF-8: {exc.reason}") from None
+        return request.form.to_dict(flat=True)
+    if not data.strip():
+        return None
+    if kind not in JSON_TYPES and not kind.endswith("+json") and kind != "":
+        accepted = "application/json" + (" or application/x-www-form-urlencoded" if allow_form else "")
+        raise BodyProblem(BodyProblem.CONTENT_TYPE, f"content type {kind!r} is not accepted; send {accepted}")
+    value = parse_json(data)
+    if not isinstance(value, dict):
+        raise BodyProblem(BodyProblem.NOT_OBJECT, f"the JSON body must be an object, not {json_type(value)}")
+    return value
+
+
+def json_type(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"

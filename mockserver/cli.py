@@ -1,0 +1,106 @@
+"""The ``mockserver`` command."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .config import MockConfig
+
+
+def _serve(args) -> int:
+    from .app import configure_logging, create_app, runtime_of
+    from .scenario.loader import ScenarioError
+    from .server import is_loopback, serve
+
+    if not is_loopback(args.host) and not args.admin_token:
+        print(
+            f"mockserver: refusing to bind {args.host}, a non-loopback address, without --admin-token",
+            file=sys.stderr,
+        )
+        return 2
+    config = MockConfig(
+        scenario=args.scenario,
+        clock_mode=args.clock,
+        allow_http_webhooks=args.allow_http_webhooks,
+        admin_token=args.admin_token,
+        access_log=not args.quiet,
+        state_file=args.state_file,
+    )
+    try:
+        app = create_app(config)
+    except ScenarioError as exc:
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return 2
+    configure_logging()
+    mock = runtime_of(app)
+
+    def ready(host, port):
+        print(
+            f"mockserver listening on http://{host}:{port} "
+            f"(scenario: {mock.scenario.get('name')}, clock: {mock.clock.mode}; "
+            f"Navixy at /v2, Dellin at /, admin at /__mock)",
+            flush=True,
+        )
+
+    try:
+        serve(app, args.host, args.port, threads=args.threads, on_ready=ready, on_stop=mock.close)
+    except OSError as exc:
+        print(f"mockserver: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _scenarios(args) -> int:
+    from .scenario.loader import bundled
+
+    for row in bundled():
+        print(f"{row['name']:<28} {row['description'].strip()}")
+    return 0
+
+
+def _validate(args) -> int:
+    from pathlib import Path
+
+    from .scenario.loader import ScenarioError, read_file
+
+    failed = 0
+    for name in args.files:
+        try:
+            read_file(Path(name))
+        except ScenarioError as exc:
+            failed += 1
+            print(f"FAIL {exc}")
+        else:
+            print(f"ok   {name}")
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mockserver", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the mock on a production WSGI server (waitress)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080, help="0 picks a free port (printed on start)")
+    serve.add_argument("--scenario", default="default", help="a bundled scenario name or a YAML file")
+    serve.add_argument("--clock", choices=["virtual", "real"], default=None)
+    serve.add_argument("--admin-token", default=None)
+    serve.add_argument("--allow-http-webhooks", action="store_true")
+    serve.add_argument("--state-file", default=None)
+    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--quiet", action="store_true", help="no access log")
+    serve.set_defaults(func=_serve)
+
+    scenarios = sub.add_parser("scenarios", help="list the bundled scenarios")
+    scenarios.set_defaults(func=_scenarios)
+
+    validate = sub.add_parser("validate", help="validate scenario files")
+    validate.add_argument("files", nargs="+")
+    validate.set_defaults(func=_validate)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,109 @@
+"""The one source of time for the whole mock.
+
+``virtual`` time moves only when advanced; ``real`` time follows the wall
+clock plus any offset added by advancing.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+
+VIRTUAL = "virtual"
+REAL = "real"
+MODES = (VIRTUAL, REAL)
+
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)")
+
+
+def parse_duration(value) -> float:
+    """Seconds from a number or a string such as ``"20m"``, ``"1h30m"`` or ``"90"``."""
+    if isinstance(value, bool):
+        raise ValueError("a duration must be a number of seconds or a string like '20m'")
+    if isinstance(value, (int, float)):
+        seconds = float(value)
+    elif isinstance(value, str):
+        text = value.strip().replace(" ", "")
+        try:
+            seconds = float(text)
+        except ValueError:
+            parts = _DURATION_PART.findall(text)
+            if not parts or "".join(n + u for n, u in parts) != text:
+                raise ValueError(f"not a duration: {value!r} (use e.g. 90, '90s', '20m', '3h', '1h30m')") from None
+            seconds = sum(float(n) * _UNIT_SECONDS[u] for n, u in parts)
+    else:
+        raise ValueError("a duration must be a number of seconds or a string like '20m'")
+    if seconds < 0 or seconds != seconds or seconds == float("inf"):
+        raise ValueError(f"a duration must be a finite number >= 0, got {value!r}")
+    return seconds
+
+
+def parse_instant(value) -> datetime:
+    """An aware UTC datetime from ISO-8601 text or a datetime."""
+    if isinstance(value, datetime):
+        dt = value
+    else:
+        text = str(value).strip()
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        dt = datetime.fromisoformat(text)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc)
+
+
+def wall_now() -> datetime:
+    return datetime.fromtimestamp(time.time(), tz=timezone.utc)
+
+
+class Clock:
+    def __init__(self, start: datetime | None = None, mode: str = VIRTUAL):
+        self._lock = threading.Lock()
+        self.restart(start, mode)
+
+    def restart(self, start: datetime | None = None, mode: str = VIRTUAL) -> None:
+        """Start over at ``start`` (default: the wall clock, whole seconds)."""
+        if mode not in MODES:
+            raise ValueError(f"clock mode must be one of {MODES}, got {mode!r}")
+        self.mode = mode
+        self._virtual_now = parse_instant(start) if start is not None else wall_now().replace(microsecond=0)
+        # real mode: wall time plus whatever was added by advancing
+        self._offset = timedelta(0)
+        if mode == REAL and start is not None:
+            self._offset = self._virtual_now - wall_now()
+
+    def now(self) -> datetime:
+        if self.mode == VIRTUAL:
+            return self._virtual_now
+        return wall_now() + self._offset
+
+    def advance(self, seconds: float) -> datetime:
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        return self.move_to(self.now() + timedelta(seconds=seconds))
+
+    def move_to(self, instant: datetime) -> datetime:
+        """Move forward to ``instant``; never backwards."""
+        with self._lock:
+            if self.mode == VIRTUAL:
+                if instant > self._virtual_now:
+                    self._virtual_now = instant
+                return self._virtual_now
+            gap = instant - self.now()
+            if gap > timedelta(0):
+                self._offset += gap
+            return self.now()
+
+    def describe(self) -> dict:
+        return {"now": iso(self.now()), "mode": self.mode}
+
+
+def iso(instant: datetime) -> str:
+    return instant.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def dellin_timestamp(instant: datetime) -> str:
+    """Dellin's ``generated_at`` format: ``YYYY-MM-DD HH:MM:SS``."""
+    return instant.strftime("%Y-%m-%d %H:%M:%S")

@@ -1,0 +1,1 @@
+"""The Dellin order-event notification API: state model and routes."""

@@ -1,0 +1,2 @@
+"""Dellin's mocked operations."""
+OPERATIONS = ()

@@ -1,0 +1,1 @@
+"""The Navixy delivery-session API: state model and routes."""

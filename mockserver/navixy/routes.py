@@ -1,0 +1,65 @@
+"""Navixy's thin HTTP layer: find the hash, validate, call the model, answer."""
+from __future__ import annotations
+
+from flask import Blueprint, g, request
+
+from ..body import read_object
+from ..errors import BodyProblem, NavixyError, navixy_success
+from ..web import register, respond, runtime
+from . import operations
+
+AUTH_SCHEME = "NVX "
+
+
+def body_error(problem: BodyProblem) -> NavixyError:
+    if problem.kind == BodyProblem.TOO_LARGE:
+        return NavixyError(9)
+    return NavixyError(5, errors=[{"parameter": "body", "error": problem.message}])
+
+
+def request_params() -> dict:
+    """Parameters in the documented lookup order: body (JSON or form), query, header."""
+    params: dict = {}
+    try:
+        body = read_object(request, runtime().config.max_body_bytes, allow_form=True) if request.method == "POST" else None
+    except BodyProblem as problem:
+        raise body_error(problem) from None
+    g.request_body = body
+    for key, value in request.args.items():
+        params.setdefault(key, value)
+    if body:
+        params.update(body)
+    if "hash" not in params:
+        header = request.headers.get("Authorization", "")
+        if header.startswith(AUTH_SCHEME) and " " not in header[len(AUTH_SCHEME):]:
+            params["hash"] = header[len(AUTH_SCHEME):]
+    return params
+
+
+def checked_hash(params: dict, operation) -> str:
+    mock = runtime()
+    if mock.config.validate_requests:
+        for problem in mock.schemas.problems(operation.request_schema, params):
+            if problem.validator == "type":
+                raise NavixyError(7, errors=[{"parameter": problem.field or "body", "error": problem.message}])
+            raise NavixyError(3)
+    return params.get("hash")
+
+
+def _delivery_view(operation, action):
+    def view():
+        hash_ = checked_hash(request_params(), operation)
+        store = runtime().store
+        with store.lock:
+            value = action(store.navixy, hash_)
+        return respond(navixy_success(value))
+
+    view.__name__ = operation.endpoint
+    return view
+
+
+def blueprint() -> Blueprint:
+    bp = Blueprint("navixy", __name__)
+    register(bp, operations.CREATE, _delivery_view(operations.CREATE, lambda s, h: s.create_delivery_session(h)))
+    register(bp, operations.READ, _delivery_view(operations.READ, lambda s, h: s.read_delivery_session(h)))
+    return bp

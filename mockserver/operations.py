@@ -1,0 +1,32 @@
+"""The route table: every mocked operation, its path, methods and schemas.
+
+It feeds the Flask routes, the request journal, fault matching and the
+served OpenAPI document, so those cannot drift apart.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str  # "<api>.<resource>.<action>", e.g. navixy.delivery.create
+    api: str  # navixy | dellin | admin
+    path: str  # Flask rule, e.g. /v1/webhooks/<id>
+    methods: tuple[str, ...]
+    summary: str
+    request_schema: str | None = None  # a file under schemas/
+    response_schema: str | None = None  # the success response
+    error_schema: str | None = None
+    query_params: tuple[str, ...] = field(default=())
+
+    @property
+    def endpoint(self) -> str:
+        # Flask endpoints may not contain dots inside blueprints
+        return self.name.replace(".", "__")
+
+
+def operation_for_endpoint(endpoint: str | None) -> str | None:
+    if not endpoint:
+        return None
+    return endpoint.rsplit(".", 1)[-1].replace("__", ".")

@@ -1,0 +1,1 @@
+"""Scenarios: loading, validating and running YAML scenario files."""

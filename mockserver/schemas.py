@@ -1,0 +1,146 @@
+"""Every JSON Schema in ``schemas/``, loaded once and compiled once.
+
+Schemas are named by their path relative to ``schemas/`` (for example
+``navixy/delivery_request.schema.json``); each file's ``$id`` is that path under
+``BASE_URI`` so that relative ``$ref``s between files resolve.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+
+from .resources import schemas_dir
+
+BASE_URI = "https://schemas.mockserver.test/"
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    path: str  # JSON-path-like location in the instance, e.g. ``faults[2].when``
+    message: str
+    field: str | None  # the top-level (or deepest named) field involved
+    validator: str  # the JSON Schema keyword that failed
+    schema_path: tuple
+
+
+def format_path(parts) -> str:
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+class SchemaSet:
+    def __init__(self, root: Path | None = None):
+        self.root = Path(root) if root else schemas_dir()
+        self._validators: dict[str, Draft202012Validator] = {}
+        self._lock = threading.Lock()
+
+    @cached_property
+    def documents(self) -> dict[str, dict]:
+        docs = {}
+        for path in sorted(self.root.rglob("*.json")):
+            name = path.relative_to(self.root).as_posix()
+            docs[name] = json.loads(path.read_text(encoding="utf-8"))
+        return docs
+
+    @cached_property
+    def registry(self) -> Registry:
+        resources = []
+        for name, doc in self.documents.items():
+            if name.endswith(".schema.json"):
+                doc.setdefault("$id", BASE_URI + name)
+                resources.append((doc["$id"], Resource.from_contents(doc)))
+        return Registry().with_resources(resources)
+
+    def data(self, name: str):
+        """A plain data file from ``schemas/`` (error tables, directories)."""
+        return self.documents[name]
+
+    def validator(self, name: str) -> Draft202012Validator:
+        validator = self._validators.get(name)
+        if validator is None:
+            with self._lock:
+                validator = self._validators.get(name)
+                if validator is None:
+                    schema = self.documents[name]
+                    Draft202012Validator.check_schema(schema)
+                    validator = Draft202012Validator(
+                        schema, registry=self.registry, format_checker=FormatChecker()
+                    )
+                    self._validators[name] = validator
+        return validator
+
+    def problems(self, name: str, instance) -> list[SchemaProblem]:
+        """Every way ``instance`` breaks schema ``name``, most specific first."""
+        validator = self.validator(name)
+        found = []
+        for error in sorted(validator.iter_errors(instance), key=_error_order):
+            leaf = _deepest(error)
+            path = list(leaf.absolute_path)
+            field = next((p for p in reversed(path) if isinstance(p, str)), None)
+            if field is None and leaf.validator == "required":
+                field = _missing_property(leaf.message)
+            if field is None and leaf.validator == "additionalProperties":
+                field = _extra_property(leaf)
+            found.append(
+                SchemaProblem(
+                    path=format_path(path),
+                    message=leaf.message,
+                    field=field,
+                    validator=leaf.validator,
+                    schema_path=tuple(leaf.absolute_schema_path),
+                )
+            )
+        return found
+
+    def is_valid(self, name: str, instance) -> bool:
+        return self.validator(name).is_valid(instance)
+
+    def check(self, name: str, instance) -> None:
+        """Raise ``AssertionError`` listing every problem (for tests)."""
+        problems = self.problems(name, instance)
+        if problems:
+            lines = "\n".join(f"  at {p.path or '<root>'}: {p.message}" for p in problems)
+            raise AssertionError(f"instance does not match {name}:\n{lines}")
+
+
+def _error_order(error):
+    return (list(map(str, error.absolute_path)), error.validator)
+
+
+def _deepest(error):
+    # for oneOf/anyOf the most relevant sub-error tells more than the summary
+    while error.context:
+        best = max(error.context, key=lambda e: len(e.absolute_path))
+        if len(best.absolute_path) <= len(error.absolute_path):
+            break
+        error = best
+    return error
+
+
+def _missing_property(message: str) -> str | None:
+    # jsonschema: "'hash' is a required property"
+    if message.startswith("'") and "' is a required property" in message:
+        return message[1 : message.index("' is a required property")]
+    return None
+
+
+def _extra_property(error) -> str | None:
+    extras = [k for k in error.instance if k not in error.schema.get("properties", {})]
+    return str(extras[0]) if extras else None
+
+
+@lru_cache(maxsize=None)
+def default_schemas() -> SchemaSet:
+    """The bundled schemas: immutable, so one set serves every app in the process."""
+    return SchemaSet()

@@ -1,0 +1,50 @@
+"""Serving an app on waitress, with a clean stop on SIGINT and SIGTERM."""
+from __future__ import annotations
+
+import ipaddress
+import signal
+import socket
+import sys
+
+import waitress
+
+DEFAULT_THREADS = 8
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        try:
+            return all(ipaddress.ip_address(info[4][0]).is_loopback for info in socket.getaddrinfo(host, None))
+        except (OSError, ValueError):
+            return False
+
+
+class _Stop(Exception):
+    pass
+
+
+def serve(app, host: str, port: int, *, threads: int = DEFAULT_THREADS, on_ready=None, on_stop=None) -> None:
+    """Bind, announce, serve until a signal, then close. Binding errors raise OSError here."""
+    server = waitress.create_server(app, host=host, port=port, threads=threads, ident="mockserver")
+
+    def stop(signum, frame):
+        raise _Stop(signal.Signals(signum).name)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        if on_ready:
+            on_ready(server.effective_host, server.effective_port)
+        server.run()
+    except _Stop as reason:
+        print(f"mockserver: {reason}, stopping", file=sys.stderr, flush=True)
+    finally:
+        server.close()
+        server.task_dispatcher.shutdown(timeout=2)
+        if on_stop:
+            on_stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

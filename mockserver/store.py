@@ -1,0 +1,45 @@
+"""All mutable domain state of one mock, behind one lock.
+
+Reset is "forget everything and build it again from the seed": cheap, and it
+cannot forget a field.
+"""
+from __future__ import annotations
+
+import threading
+
+from .dellin.model import DellinState
+from .navixy.model import NavixyState
+
+
+class Store:
+    def __init__(self, seed: dict | None, *, clock, config):
+        self.lock = threading.RLock()
+        self._clock = clock
+        self._config = config
+        self._seed = seed or {}
+        self._load(self._seed)
+
+    def _load(self, seed: dict) -> None:
+        self.navixy = NavixyState(seed.get("navixy"))
+        self.dellin = DellinState(seed.get("dellin"), clock=self._clock, config=self._config)
+
+    def reset(self) -> None:
+        with self.lock:
+            self._load(self._seed)
+
+    def replace(self, seed: dict) -> None:
+        """Swap in a new state; it is fully built before anything changes."""
+        fresh_navixy = NavixyState(seed.get("navixy"))
+        fresh_dellin = DellinState(seed.get("dellin"), clock=self._clock, config=self._config)
+        with self.lock:
+            self.navixy, self.dellin = fresh_navixy, fresh_dellin
+
+    def reseed(self, seed: dict | None) -> None:
+        """A new scenario: a new seed that later resets return to."""
+        with self.lock:
+            self._seed = seed or {}
+            self._load(self._seed)
+
+    def dump(self) -> dict:
+        with self.lock:
+            return {"navixy": self.navixy.to_dict(), "dellin": self.dellin.to_dict()}

@@ -1,0 +1,40 @@
+"""Small helpers shared by the Flask layers of every API."""
+from __future__ import annotations
+
+from flask import current_app, g
+
+from .errors import ADMIN, DELLIN, NAVIXY
+
+NAVIXY_PREFIX = "/v2"
+ADMIN_PREFIX = "/__mock"
+
+
+def runtime():
+    """The MockRuntime of the app serving this request."""
+    return current_app.extensions["mockserver"]
+
+
+def api_for_path(path: str) -> str:
+    if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
+        return ADMIN
+    if path == NAVIXY_PREFIX or path.startswith(NAVIXY_PREFIX + "/"):
+        return NAVIXY
+    # Dellin's base URL is the host root
+    return DELLIN
+
+
+def respond(body, status: int = 200, headers=None):
+    """A JSON response; the body is kept for the journal without re-parsing."""
+    g.response_body = body
+    response = current_app.json.response(body)
+    response.status_code = status
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def register(blueprint, operation, view) -> None:
+    view.operation = operation
+    blueprint.add_url_rule(
+        operation.path, endpoint=operation.endpoint, view_func=view, methods=list(operation.methods)
+    )
