@@ -8,13 +8,11 @@ import time
 from flask import Flask, g, request
 from werkzeug.exceptions import HTTPException
 
-from .admin import routes as admin_routes
 from .clock import iso
 from .config import MockConfig
-from .dellin import routes as dellin_routes
 from .errors import ADMIN, DELLIN, NAVIXY, AdminError, ApiError, DellinError, NavixyError
-from .navixy import routes as navixy_routes
 from .operations import operation_for_endpoint
+from .routes_table import route_modules
 from .runtime import MockRuntime
 from .web import api_for_path, respond
 
@@ -34,9 +32,8 @@ def create_app(config: MockConfig | None = None, **overrides) -> Flask:
     mock = MockRuntime(config)
     app.extensions[EXTENSION] = mock
 
-    app.register_blueprint(navixy_routes.blueprint())
-    app.register_blueprint(dellin_routes.blueprint())
-    app.register_blueprint(admin_routes.blueprint())
+    for module in route_modules():
+        app.register_blueprint(module.blueprint())
 
     app.before_request(_tag_request)
     app.after_request(_journal_response)

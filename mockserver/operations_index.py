@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .operations import Operation
+from .routes_table import route_modules
 
 ERROR_SCHEMAS = {
     "navixy": "navixy/error.schema.json",
@@ -12,12 +13,9 @@ ERROR_SCHEMAS = {
 }
 
 
+@lru_cache(maxsize=None)
 def all_operations() -> tuple[Operation, ...]:
-    from .admin.operations import OPERATIONS as ADMIN
-    from .dellin.operations import OPERATIONS as DELLIN
-    from .navixy.operations import OPERATIONS as NAVIXY
-
-    return NAVIXY + DELLIN + ADMIN
+    return tuple(op for module in route_modules() for op in module.OPERATIONS)
 
 
 @lru_cache(maxsize=None)

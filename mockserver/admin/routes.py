@@ -12,6 +12,7 @@ from ..errors import AdminError
 from ..scenario.loader import ScenarioError, bundled
 from ..web import register, respond, runtime
 from . import operations as ops
+from .operations import OPERATIONS  # noqa: F401  (this module's rows of the route table)
 
 
 def json_body(required: bool = True) -> dict:

@@ -7,6 +7,7 @@ from ..body import read_object
 from ..errors import BodyProblem, NavixyError, navixy_success
 from ..web import register, respond, runtime
 from . import operations
+from .operations import OPERATIONS  # noqa: F401  (this module's rows of the route table)
 
 AUTH_SCHEME = "NVX "
 
