@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from .clock import Clock, VIRTUAL
 from .config import MockConfig
+from .faults import FaultRules
 from .journal import Journal
 from .scenario import loader
 from .schemas import SchemaSet, default_schemas
@@ -28,6 +29,7 @@ class MockRuntime:
         self.clock = self._clock_for(self.scenario)
         self.journal = Journal(self.config.journal_size)
         self.store = Store(self._seed(self.scenario), clock=self.clock, config=self.config)
+        self.faults = FaultRules(self.scenario.get("faults") or ())
 
     # ------------------------------------------------------------ lifecycle
     def _clock_for(self, scenario: dict) -> Clock:
@@ -51,6 +53,7 @@ class MockRuntime:
             self._reset_clock()
             self.store.reset()
             self.journal.clear()
+            self.faults = FaultRules(self.scenario.get("faults") or ())
 
     def load_scenario(self, source) -> dict:
         """Validate first, then swap everything at once: a bad scenario changes nothing."""
@@ -63,6 +66,7 @@ class MockRuntime:
             self._clock_start = self.clock.now()
             self.store.reseed(self._seed(scenario))
             self.journal.clear()
+            self.faults = FaultRules(scenario.get("faults") or ())
         return scenario
 
     def close(self) -> None:

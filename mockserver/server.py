@@ -48,3 +48,37 @@ def serve(app, host: str, port: int, *, threads: int = DEFAULT_THREADS, on_ready
             on_stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+class ThreadedServer:
+    """An app on a real socket, served from a daemon thread.
+
+    It binds in the caller's thread, so a bind error (port in use, bad host)
+    is raised right here, in the caller; port 0 picks a free port, read back
+    into ``.port``.
+    """
+
+    def __init__(self, app, host: str = "127.0.0.1", port: int = 0, *, threads: int = DEFAULT_THREADS):
+        import threading
+
+        self.app = app
+        try:
+            self._server = waitress.create_server(app, host=host, port=port, threads=threads, ident="mockserver")
+        except OSError as exc:
+            raise OSError(exc.errno, f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+        self.host = host
+        self.port = self._server.effective_port
+        self.url = f"http://{host}:{self.port}"
+        self._thread = threading.Thread(target=self._server.run, name=f"mockserver:{self.port}", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.close()
+        self._server.task_dispatcher.shutdown(timeout=2)
+        self._thread.join(timeout=5)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()

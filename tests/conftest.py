@@ -31,3 +31,12 @@ def client(app):
 @pytest.fixture(scope="session")
 def schemas():
     return default_schemas()
+
+
+@pytest.fixture
+def live_server(app):
+    """The test's ``app`` on a real socket (127.0.0.1, free port); ``.url``."""
+    from mockserver.server import ThreadedServer
+
+    with ThreadedServer(app) as server:
+        yield server
