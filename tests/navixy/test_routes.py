@@ -111,6 +111,8 @@ def test_malformed_authorization_header_is_a_wrong_hash(client, header):
         ({"data": b"{}" + b" " * (1024 * 1024), "content_type": "application/json"}, 9, 412),
         ({"data": b"[" * 10000 + b"]" * 10000, "content_type": "application/json"}, 5, 400),
     ],
+    ids=["malformed", "array", "string", "latin1", "text-plain", "int-hash", "null-hash", "list-hash",
+         "no-hash", "over-1MiB", "nested-10000"],
 )
 def test_bad_input_gets_the_navixy_envelope_and_changes_nothing(client, runtime, kwargs, code, status):
     before = runtime.dump_state()

@@ -1,0 +1,53 @@
+import json
+
+import pytest
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
+
+from mockserver.body import parse_json, read_object
+from mockserver.errors import BodyProblem
+from mockserver.journal import Journal
+
+
+def test_journal_is_bounded_and_numbered():
+    journal = Journal(max_entries=3)
+    for n in range(5):
+        journal.record({"n": n})
+    entries = journal.entries()
+    assert [e["n"] for e in entries] == [2, 3, 4]
+    assert [e["id"] for e in entries] == [3, 4, 5]
+    journal.clear()
+    assert journal.entries() == []
+
+
+def request_with(data, content_type="application/json"):
+    return Request(EnvironBuilder(method="POST", data=data, content_type=content_type).get_environ())
+
+
+@pytest.mark.parametrize(
+    "data, content_type, kind",
+    [
+        (b"{", "application/json", BodyProblem.MALFORMED),
+        (b"[1]", "application/json", BodyProblem.NOT_OBJECT),
+        (b"\xff", "application/json", BodyProblem.BAD_ENCODING),
+        (b"{}", "text/plain", BodyProblem.CONTENT_TYPE),
+        (b"{\"a\": NaN}", "application/json", BodyProblem.MALFORMED),
+        (b"[" * 20000 + b"]" * 20000, "application/json", BodyProblem.MALFORMED),
+        (b"{" + b" " * 70000 + b"}", "application/json", BodyProblem.TOO_LARGE),
+    ],
+    ids=["malformed", "array", "latin1", "text", "nan", "deep", "large"],
+)
+def test_body_problems(data, content_type, kind):
+    with pytest.raises(BodyProblem) as caught:
+        read_object(request_with(data, content_type), max_bytes=65536, allow_form=False)
+    assert caught.value.kind == kind
+
+
+def test_empty_body_is_none_and_form_is_a_dict():
+    assert read_object(request_with(b""), 1024, allow_form=False) is None
+    form = request_with(b"hash=abc", "application/x-www-form-urlencoded")
+    assert read_object(form, 1024, allow_form=True) == {"hash": "abc"}
+
+
+def test_parse_json_keeps_unicode():
+    assert parse_json(json.dumps({"a": "Деловые Линии"}).encode()) == {"a": "Деловые Линии"}
