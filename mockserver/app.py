@@ -13,7 +13,9 @@ from .config import MockConfig
 from .errors import ADMIN, DELLIN, NAVIXY, AdminError, ApiError, DellinError, NavixyError
 from .operations import operation_for_endpoint
 from .routes_table import route_modules
+from . import persistence
 from .runtime import MockRuntime
+from .security import require_admin_token
 from .web import api_for_path, respond
 
 log = logging.getLogger("mockserver")
@@ -36,7 +38,9 @@ def create_app(config: MockConfig | None = None, **overrides) -> Flask:
         app.register_blueprint(module.blueprint())
 
     app.before_request(_tag_request)
+    app.before_request(require_admin_token)
     app.after_request(_journal_response)
+    persistence.install(app, mock)
     app.register_error_handler(ApiError, _render_api_error)
     app.register_error_handler(HTTPException, _render_http_error)
     app.register_error_handler(Exception, _render_unexpected)

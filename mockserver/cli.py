@@ -10,6 +10,7 @@ from .config import MockConfig
 
 def _serve(args) -> int:
     from .app import configure_logging, create_app, runtime_of
+    from .persistence import StateFileError
     from .scenario.loader import ScenarioError
     from .server import is_loopback, serve
 
@@ -29,7 +30,7 @@ def _serve(args) -> int:
     )
     try:
         app = create_app(config)
-    except ScenarioError as exc:
+    except (ScenarioError, StateFileError) as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2
     configure_logging()
@@ -76,6 +77,13 @@ def _validate(args) -> int:
     return 1 if failed else 0
 
 
+def _openapi(args) -> int:
+    from .openapi import document
+
+    print(json.dumps(document(), indent=2, ensure_ascii=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mockserver", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -98,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="validate scenario files")
     validate.add_argument("files", nargs="+")
     validate.set_defaults(func=_validate)
+
+    openapi = sub.add_parser("openapi", help="print the OpenAPI 3.1 document of the mocked APIs")
+    openapi.set_defaults(func=_openapi)
     return parser
 
 

@@ -28,8 +28,9 @@ REQUESTS_GET = _op("requests.list", "/requests", ["GET"], "The request journal")
 REQUESTS_DELETE = _op("requests.clear", "/requests", ["DELETE"], "Clear the request journal")
 SCENARIOS_GET = _op("scenarios.list", "/scenarios", ["GET"], "Scenarios that can be loaded")
 SCENARIOS_POST = _op("scenarios.load", "/scenarios", ["POST"], "Load a scenario by name or as a document")
+OPENAPI = _op("openapi", "/openapi.json", ["GET"], "This OpenAPI 3.1 document, built from schemas/")
 
 OPERATIONS = (
     HEALTH, RESET, STATE_GET, STATE_PUT, CLOCK_GET, CLOCK_ADVANCE,
-    REQUESTS_GET, REQUESTS_DELETE, SCENARIOS_GET, SCENARIOS_POST,
+    REQUESTS_GET, REQUESTS_DELETE, SCENARIOS_GET, SCENARIOS_POST, OPENAPI,
 )

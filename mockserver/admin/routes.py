@@ -118,6 +118,12 @@ def scenarios_load():
     return respond({"loaded": scenario.get("name"), "description": scenario.get("description", "")})
 
 
+def openapi_document():
+    from ..openapi import document
+
+    return respond(document())
+
+
 VIEWS = {
     ops.HEALTH: health,
     ops.RESET: reset,
@@ -129,6 +135,7 @@ VIEWS = {
     ops.REQUESTS_DELETE: requests_clear,
     ops.SCENARIOS_GET: scenarios_list,
     ops.SCENARIOS_POST: scenarios_load,
+    ops.OPENAPI: openapi_document,
 }
 
 

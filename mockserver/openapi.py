@@ -1,0 +1,217 @@
+"""The OpenAPI 3.1 document of the mock, built from the route table and the
+JSON Schemas in ``schemas/``; nothing in it is written by hand.
+
+Each operation brings its request, success and error schemas; the error
+statuses come from each API's error table (``schemas/*/errors.json``), so a
+code added there, fault-injectable ones included, is documented at once.
+Every schema file an operation reaches is bundled into
+``components/schemas`` with its ``$ref``s rewritten, so the document stands
+alone.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from functools import lru_cache
+from urllib.parse import urldefrag, urljoin
+
+from .operations import Operation
+from .operations_index import all_operations, error_schema_for_api
+from .schemas import BASE_URI, SchemaSet, default_schemas
+from .security import ADMIN_TOKEN_HEADER
+
+OPENAPI_VERSION = "3.1.0"
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+
+TAGS = (
+    {"name": "navixy", "description": "Navixy delivery sessions (base URL: /v2)"},
+    {"name": "dellin", "description": "Dellin order event notifications (base URL: the host root)"},
+    {"name": "admin", "description": "The mock's own admin API under /__mock"},
+)
+
+# where each API's error table lives and which column holds the HTTP status
+ERROR_TABLES = {
+    "navixy": ("navixy/errors.json", "http"),
+    "dellin": ("dellin/errors.json", "status"),
+}
+# admin errors are AdminError values with any 4xx status; 401 is the token check
+ADMIN_ERROR_STATUSES = ("400", "401", "404", "405", "409", "413", "415", "422")
+
+# APIs whose calls may come as HTML forms as well as JSON (docs: Navixy)
+FORM_APIS = frozenset({"navixy"})
+
+_FLASK_PARAM = re.compile(r"<(?:(?P<converter>[a-zA-Z_]+)(?:\([^)]*\))?:)?(?P<name>[a-zA-Z_][a-zA-Z0-9_]*)>")
+_CONVERTER_SCHEMAS = {
+    "int": {"type": "integer", "minimum": 0},
+    "float": {"type": "number", "minimum": 0},
+    "uuid": {"type": "string", "format": "uuid"},
+}
+
+
+# ------------------------------------------------------------------ paths
+def openapi_path(flask_rule: str) -> str:
+    """``/v1/webhooks/<int:id>`` -> ``/v1/webhooks/{id}``."""
+    return _FLASK_PARAM.sub(lambda m: "{" + m.group("name") + "}", flask_rule)
+
+
+def path_parameters(flask_rule: str) -> list[dict]:
+    params = []
+    for match in _FLASK_PARAM.finditer(flask_rule):
+        schema = _CONVERTER_SCHEMAS.get(match.group("converter") or "", {"type": "string", "minLength": 1})
+        params.append({"name": match.group("name"), "in": "path", "required": True, "schema": dict(schema)})
+    return params
+
+
+def component_name(schema_file: str) -> str:
+    """``navixy/delivery_request.schema.json`` -> ``navixy.delivery_request``."""
+    name = schema_file[: -len(".schema.json")] if schema_file.endswith(".schema.json") else schema_file
+    return name.replace("/", ".")
+
+
+# ------------------------------------------------------------------ schema bundling
+class _Bundler:
+    """Copies schema files into components, rewriting every ``$ref`` to a
+    pointer inside the document."""
+
+    def __init__(self, schemas: SchemaSet):
+        self.schemas = schemas
+        self.components: dict[str, dict] = {}
+
+    def ref(self, schema_file: str) -> dict:
+        self._include(schema_file)
+        return {"$ref": f"#/components/schemas/{component_name(schema_file)}"}
+
+    def _include(self, schema_file: str) -> None:
+        name = component_name(schema_file)
+        if name in self.components:
+            return
+        self.components[name] = {}  # placeholder first: files may refer to each other
+        document = copy.deepcopy(self.schemas.documents[schema_file])
+        # $id would make refs inside resolve against the file, not the document
+        document.pop("$id", None)
+        document.pop("$schema", None)
+        self.components[name] = self._rewrite(document, schema_file)
+
+    def _rewrite(self, node, schema_file: str):
+        if isinstance(node, dict):
+            out = {}
+            for key, value in node.items():
+                if key == "$ref" and isinstance(value, str):
+                    out[key] = self._target(value, schema_file)
+                else:
+                    out[key] = self._rewrite(value, schema_file)
+            return out
+        if isinstance(node, list):
+            return [self._rewrite(item, schema_file) for item in node]
+        return node
+
+    def _target(self, ref: str, schema_file: str) -> str:
+        absolute = urljoin(BASE_URI + schema_file, ref)
+        url, fragment = urldefrag(absolute)
+        if not url.startswith(BASE_URI):
+            raise ValueError(f"{schema_file}: $ref {ref!r} leaves the bundled schemas")
+        target = url[len(BASE_URI):]
+        if target not in self.schemas.documents:
+            raise ValueError(f"{schema_file}: $ref {ref!r} names a missing file {target}")
+        self._include(target)
+        pointer = fragment if fragment.startswith("/") or not fragment else None
+        if pointer is None:
+            raise ValueError(f"{schema_file}: $ref {ref!r}: only JSON-pointer fragments are supported")
+        return f"#/components/schemas/{component_name(target)}{pointer}"
+
+
+# ------------------------------------------------------------------ operations
+def _error_statuses(api: str, schemas: SchemaSet) -> list[str]:
+    if api not in ERROR_TABLES:
+        return list(ADMIN_ERROR_STATUSES)
+    table_file, column = ERROR_TABLES[api]
+    statuses = {int(row[column]) for row in schemas.data(table_file)["codes"]}
+    return [str(s) for s in sorted(statuses)]
+
+
+def _operation_id(operation: Operation, method: str) -> str:
+    if len(operation.methods) == 1:
+        return operation.name
+    return f"{operation.name}.{method.lower()}"
+
+
+def _request_body(operation: Operation, bundler: _Bundler) -> dict:
+    schema = bundler.ref(operation.request_schema)
+    content = {JSON: {"schema": schema}}
+    if operation.api in FORM_APIS:
+        content[FORM] = {"schema": copy.deepcopy(schema)}
+    # Navixy also takes its parameters from the query string or a header
+    required = operation.api not in FORM_APIS
+    return {"required": required, "content": content}
+
+
+def _operation_object(operation: Operation, method: str, bundler: _Bundler, schemas: SchemaSet) -> dict:
+    error_schema = operation.error_schema or error_schema_for_api(operation.api)
+    success = bundler.ref(operation.response_schema) if operation.response_schema else {"type": "object"}
+    responses = {"200": {"description": "Success", "content": {JSON: {"schema": success}}}}
+    for status in _error_statuses(operation.api, schemas):
+        responses[status] = {
+            "description": f"An error in the {operation.api} envelope",
+            "content": {JSON: {"schema": bundler.ref(error_schema)}},
+        }
+    out = {
+        "operationId": _operation_id(operation, method),
+        "summary": operation.summary,
+        "tags": [operation.api],
+    }
+    parameters = path_parameters(operation.path)
+    for name in operation.query_params:
+        parameters.append({"name": name, "in": "query", "required": False, "schema": {"type": "string"}})
+    if parameters:
+        out["parameters"] = parameters
+    if operation.request_schema and method in ("POST", "PUT", "PATCH"):
+        out["requestBody"] = _request_body(operation, bundler)
+    out["responses"] = responses
+    if operation.api == "admin":
+        # needed only when the mock runs with an admin token
+        out["security"] = [{}, {"adminToken": []}]
+    return out
+
+
+def build_document(operations=None, schemas: SchemaSet | None = None) -> dict:
+    schemas = schemas or default_schemas()
+    bundler = _Bundler(schemas)
+    paths: dict[str, dict] = {}
+    for operation in operations if operations is not None else all_operations():
+        item = paths.setdefault(openapi_path(operation.path), {})
+        for method in operation.methods:
+            if method in ("HEAD", "OPTIONS"):
+                continue
+            item[method.lower()] = _operation_object(operation, method, bundler, schemas)
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": "Navixy and Dellin contract-test mock",
+            "version": _package_version(),
+            "description": "Generated from the mock's route table and the JSON Schemas in schemas/.",
+        },
+        "tags": [dict(tag) for tag in TAGS],
+        "paths": paths,
+        "components": {
+            "schemas": dict(sorted(bundler.components.items())),
+            "securitySchemes": {
+                "adminToken": {"type": "apiKey", "in": "header", "name": ADMIN_TOKEN_HEADER},
+            },
+        },
+    }
+
+
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("navixy-dellin-mockserver")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+@lru_cache(maxsize=1)
+def document() -> dict:
+    """The bundled routes and schemas never change at run time: build once."""
+    return build_document()
