@@ -15,6 +15,7 @@ REAL = "real"
 MODES = (VIRTUAL, REAL)
 
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+MAX_DURATION_SECONDS = 100 * 365 * 86400  # far past any retry schedule; keeps datetime arithmetic in range
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)")
 
 
@@ -35,8 +36,8 @@ def parse_duration(value) -> float:
             seconds = sum(float(n) * _UNIT_SECONDS[u] for n, u in parts)
     else:
         raise ValueError("a duration must be a number of seconds or a string like '20m'")
-    if seconds < 0 or seconds != seconds or seconds == float("inf"):
-        raise ValueError(f"a duration must be a finite number >= 0, got {value!r}")
+    if seconds < 0 or seconds != seconds or seconds > MAX_DURATION_SECONDS:
+        raise ValueError(f"a duration must be between 0 and {MAX_DURATION_SECONDS} seconds (100 years), got {value!r}")
     return seconds
 
 
