@@ -1,0 +1,326 @@
+"""Route the real Navixy and Dellin base URLs to a mock, for ``requests`` and ``httpx``.
+
+While an interceptor is active, calls to ``https://api.eu.navixy.com``,
+``https://api.us.navixy.com`` and ``https://api.dellin.ru`` reach the mock:
+
+- given a WSGI app (``mockserver.create_app()``), in-process, without sockets:
+  a ``requests`` transport adapter that calls the app, and
+  ``httpx.WSGITransport`` mounted for those hosts;
+- given a URL (an external ``mockserver serve``), over HTTP to that URL.
+
+Paths are kept as they are: the mock serves Navixy under ``/v2``, as the real
+host does, and Dellin at the root. On a Navixy host only ``/v2`` exists, and
+on the Dellin host ``/v2`` and ``/__mock`` do not: such calls get a 404 in
+that API's envelope instead of reaching another API. Every other host is left
+alone. Usage outside pytest::
+
+    from mockserver import create_app
+    from pytest_plugin.intercept import intercept
+
+    with intercept(create_app()):
+        requests.post("https://api.eu.navixy.com/v2/user/session/delivery/read", json={...})
+"""
+from __future__ import annotations
+
+import io
+import json
+import sys
+import threading
+from urllib.parse import unquote_to_bytes, urlsplit
+
+NAVIXY, DELLIN = "navixy", "dellin"
+# host -> the API it serves (https only, default port)
+HOSTS = {"api.eu.navixy.com": NAVIXY, "api.us.navixy.com": NAVIXY, "api.dellin.ru": DELLIN}
+NAVIXY_PREFIX = "/v2"
+MOCK_ONLY_PREFIXES = ("/v2", "/__mock")  # never Dellin paths
+
+
+def api_for_url(url: str) -> str | None:
+    """The API a real base URL belongs to, or None for a host we leave alone."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "https" or parts.port not in (None, 443):
+        return None
+    return HOSTS.get((parts.hostname or "").lower())
+
+
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + "/")
+
+
+def foreign_path(api: str, path: str) -> tuple[int, dict] | None:
+    """A 404 (status, body) in the API's envelope for a path that API does not have."""
+    from mockserver.clock import Clock
+    from mockserver.errors import DellinError, NavixyError
+
+    if api == NAVIXY and not _under(path, NAVIXY_PREFIX):
+        error = NavixyError(111)
+        return error.http_status, error.body()
+    if api == DELLIN and any(_under(path, p) for p in MOCK_ONLY_PREFIXES):
+        error = DellinError.of(1005, f"no such endpoint: {path}")
+        return error.http_status, error.body(Clock())
+    return None
+
+
+class HostGuard:
+    """WSGI middleware in front of the mock app: answers foreign paths with a 404."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        api = HOSTS.get(environ.get("HTTP_HOST", environ.get("SERVER_NAME", "")).split(":")[0].lower())
+        refused = api and foreign_path(api, environ.get("PATH_INFO", ""))
+        if refused:
+            status, body = refused
+            payload = json.dumps(body).encode()
+            start_response(f"{status} Not Found", [("Content-Type", "application/json"),
+                                                   ("Content-Length", str(len(payload)))])
+            return [payload]
+        return self.app(environ, start_response)
+
+
+# ---------------------------------------------------------------------- requests
+def _body_bytes(body) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if hasattr(body, "read"):
+        data = body.read()
+        return data.encode("utf-8") if isinstance(data, str) else data
+    return b"".join(chunk.encode("utf-8") if isinstance(chunk, str) else chunk for chunk in body)
+
+
+def _wsgi_environ(method: str, url: str, headers, body: bytes) -> dict:
+    parts = urlsplit(url)
+    environ = {
+        "REQUEST_METHOD": method.upper(),
+        "SCRIPT_NAME": "",
+        # PEP 3333: the decoded path as latin-1 text
+        "PATH_INFO": unquote_to_bytes(parts.path or "/").decode("latin-1"),
+        "QUERY_STRING": parts.query,
+        "SERVER_NAME": parts.hostname or "",
+        "SERVER_PORT": str(parts.port or 443),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": parts.scheme,
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "HTTP_HOST": parts.netloc,
+        "CONTENT_LENGTH": str(len(body)),
+    }
+    for name, value in headers.items():
+        key = name.upper().replace("-", "_")
+        if key == "CONTENT_TYPE":
+            environ["CONTENT_TYPE"] = value
+        elif key not in ("CONTENT_LENGTH", "HOST"):
+            environ["HTTP_" + key] = value
+    return environ
+
+
+def _requests_adapters():
+    """The two adapter classes, built on first use so importing this module stays light."""
+    import requests
+    from requests.adapters import BaseAdapter, HTTPAdapter
+    from requests.structures import CaseInsensitiveDict
+    from requests.utils import get_encoding_from_headers
+
+    def _response(request, status, reason, headers, content, adapter):
+        response = requests.Response()
+        response.status_code = status
+        response.reason = reason
+        response.headers = CaseInsensitiveDict(headers)
+        response.encoding = get_encoding_from_headers(response.headers)
+        response.raw = io.BytesIO(content)
+        response._content = content
+        response._content_consumed = True
+        response.url = request.url
+        response.request = request
+        response.connection = adapter
+        return response
+
+    class WSGIAdapter(BaseAdapter):
+        """A requests transport adapter that calls a WSGI app instead of opening a socket."""
+
+        def __init__(self, app):
+            super().__init__()
+            self.app = HostGuard(app)
+
+        def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
+            environ = _wsgi_environ(request.method, request.url, request.headers, _body_bytes(request.body))
+            captured = {}
+
+            def start_response(status, response_headers, exc_info=None):
+                captured["status"], captured["headers"] = status, response_headers
+
+            result = self.app(environ, start_response)
+            try:
+                content = b"".join(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+            code, _, reason = captured["status"].partition(" ")
+            return _response(request, int(code), reason, captured["headers"], content, self)
+
+        def close(self):
+            pass
+
+    class ForwardingAdapter(HTTPAdapter):
+        """Sends the call to the same path on an external mock's URL."""
+
+        def __init__(self, target_url: str):
+            super().__init__()
+            self.target = target_url.rstrip("/")
+
+        def send(self, request, **kwargs):
+            parts = urlsplit(request.url)
+            refused = foreign_path(api_for_url(request.url), parts.path or "/")
+            if refused:
+                status, body = refused
+                content = json.dumps(body).encode()
+                return _response(request, status, "Not Found", [("Content-Type", "application/json")], content, self)
+            forwarded = request.copy()
+            forwarded.url = self.target + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            response = super().send(forwarded, **kwargs)
+            response.url = request.url
+            response.request = request
+            return response
+
+    return WSGIAdapter, ForwardingAdapter
+
+
+# ---------------------------------------------------------------------- httpx
+def _httpx_transport(target):
+    import httpx
+
+    if not isinstance(target, str):
+        return httpx.WSGITransport(app=HostGuard(target))
+
+    class ForwardingTransport(httpx.BaseTransport):
+        """Sends the call to the same path on an external mock's URL."""
+
+        def __init__(self, target_url: str):
+            self.target = httpx.URL(target_url.rstrip("/") + "/")
+            self.inner = httpx.HTTPTransport()
+
+        def handle_request(self, request):
+            api = HOSTS.get(request.url.host.lower())
+            refused = api and foreign_path(api, request.url.path)
+            if refused:
+                return httpx.Response(refused[0], json=refused[1], request=request)
+            url = request.url.copy_with(scheme=self.target.scheme, host=self.target.host, port=self.target.port)
+            headers = [(k, v) for k, v in request.headers.raw if k.lower() != b"host"]
+            forwarded = httpx.Request(request.method, url, headers=headers, content=request.read())
+            response = self.inner.handle_request(forwarded)
+            return httpx.Response(
+                response.status_code, headers=response.headers, stream=response.stream,
+                request=request, extensions=response.extensions,
+            )
+
+        def close(self):
+            self.inner.close()
+
+    return ForwardingTransport(target)
+
+
+# ---------------------------------------------------------------------- activation
+_active: list["Interceptor"] = []
+_patch_lock = threading.Lock()
+_originals: dict[str, object] = {}
+
+
+def _install_patches() -> None:
+    """Route through the innermost active interceptor; done once, undone when none is left."""
+    import requests
+
+    _originals["get_adapter"] = requests.Session.get_adapter
+
+    def get_adapter(session, url):
+        for interceptor in reversed(_active):
+            adapter = interceptor.requests_adapter_for(url)
+            if adapter is not None:
+                return adapter
+        return _originals["get_adapter"](session, url)
+
+    requests.Session.get_adapter = get_adapter
+
+    try:
+        import httpx
+    except ImportError:
+        return
+    _originals["httpx_init"] = httpx.Client.__init__
+
+    def client_init(client, *args, mounts=None, **kwargs):
+        ours = _active[-1].httpx_mounts() if _active else {}
+        _originals["httpx_init"](client, *args, mounts={**(mounts or {}), **ours}, **kwargs)
+
+    httpx.Client.__init__ = client_init
+
+
+def _remove_patches() -> None:
+    import requests
+
+    requests.Session.get_adapter = _originals.pop("get_adapter")
+    if "httpx_init" in _originals:
+        import httpx
+
+        httpx.Client.__init__ = _originals.pop("httpx_init")
+
+
+class Interceptor:
+    """Routes the real base URLs to ``target``: a WSGI app (in-process) or a mock's URL."""
+
+    def __init__(self, target):
+        self.target = target.rstrip("/") if isinstance(target, str) else target
+        self._requests_adapter = None
+        self._httpx_transport = None
+
+    @property
+    def in_process(self) -> bool:
+        return not isinstance(self.target, str)
+
+    def requests_adapter_for(self, url: str):
+        if api_for_url(url) is None:
+            return None
+        if self._requests_adapter is None:
+            wsgi_adapter, forwarding_adapter = _requests_adapters()
+            self._requests_adapter = wsgi_adapter(self.target) if self.in_process else forwarding_adapter(self.target)
+        return self._requests_adapter
+
+    def httpx_mounts(self) -> dict:
+        if self._httpx_transport is None:
+            self._httpx_transport = _httpx_transport(self.target)
+        return {f"https://{host}": self._httpx_transport for host in HOSTS}
+
+    def start(self) -> "Interceptor":
+        with _patch_lock:
+            if not _active:
+                _install_patches()
+            _active.append(self)
+        return self
+
+    def stop(self) -> None:
+        with _patch_lock:
+            if self in _active:
+                _active.remove(self)
+                if not _active:
+                    _remove_patches()
+        if self._requests_adapter is not None:
+            self._requests_adapter.close()
+
+    def __enter__(self) -> "Interceptor":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def intercept(app_or_url) -> Interceptor:
+    """A context manager: ``with intercept(create_app()):`` or ``with intercept("http://127.0.0.1:8080"):``."""
+    return Interceptor(app_or_url)

@@ -1,0 +1,241 @@
+"""``Mock``: the handle the ``mock`` fixture gives a test.
+
+Everything goes through the admin API (``/__mock``) with one shared
+``requests.Session``, so the same handle drives the in-process server and an
+external ``mockserver serve`` alike.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import requests
+
+from .matching import (
+    Record, call_matcher, check_count, describe_call, describe_delivery, record_matcher, records,
+)
+from .server import BASE_SCENARIO, MockServer
+
+SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
+ADMIN_TIMEOUT_SECONDS = 30
+
+
+class MockAdminError(Exception):
+    """The mock refused an admin call; the message carries its explanation."""
+
+    def __init__(self, method: str, path: str, status: int, message: str, details=None):
+        self.status = status
+        self.details = details or []
+        text = f"{method} {path} answered {status}: {message}"
+        if self.details:
+            text += "\n" + "\n".join(f"  - {d}" for d in self.details)
+        super().__init__(text)
+
+
+class Mock:
+    def __init__(self, server: MockServer, *, scenario_dirs=(), search_from: Path | None = None):
+        self.server = server
+        self.scenario_dirs = [Path(d) for d in scenario_dirs]
+        self.search_from = search_from
+        self.session = requests.Session()
+        if server.admin_token:
+            self.session.headers["X-Mock-Admin-Token"] = server.admin_token
+
+    # ------------------------------------------------------------ URLs
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def navixy_url(self) -> str:
+        return self.server.navixy_url
+
+    @property
+    def dellin_url(self) -> str:
+        return self.server.dellin_url
+
+    # ------------------------------------------------------------ admin calls
+    def _admin(self, method: str, path: str, **kwargs):
+        url = self.server.admin_url + path
+        try:
+            response = self.session.request(method, url, timeout=ADMIN_TIMEOUT_SECONDS, **kwargs)
+        except requests.RequestException as exc:
+            raise MockAdminError(method, "/__mock" + path, 0, f"the mock does not answer: {exc}") from exc
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code >= 400 or body is None:
+            error = (body or {}).get("error", {}) if isinstance(body, dict) else {}
+            raise MockAdminError(
+                method, "/__mock" + path, response.status_code,
+                error.get("message") or response.text[:300], error.get("details"),
+            )
+        return body
+
+    @staticmethod
+    def _list(body, key: str) -> list:
+        return body[key] if isinstance(body, dict) and key in body else body
+
+    # ------------------------------------------------------------ lifecycle
+    def reset(self) -> None:
+        """Back to the loaded scenario's initial state: state, clock, journal, faults, deliveries."""
+        self._admin("POST", "/reset")
+
+    def prepare(self, scenario=None, search_from: Path | None = None) -> "Mock":
+        """What the fixture does before each test: the marker's scenario, else the base one, reset."""
+        self.search_from = search_from
+        if scenario is not None:
+            self.load_scenario(scenario)
+        elif self.server.base_scenario_dirty:
+            self.load_scenario(BASE_SCENARIO)
+        else:
+            self.reset()
+        return self
+
+    def load_scenario(self, source) -> dict:
+        """Load a scenario: a bundled name, a YAML/JSON file path, or a document (dict).
+
+        Names are looked up first in ``--mock-scenarios`` folders, then among
+        the server's bundled ones; relative paths from the test's folder, then
+        the working directory. Files are read here and sent whole, so they
+        need not exist where an external server runs.
+        """
+        if isinstance(source, dict):
+            loaded = self._admin("POST", "/scenarios", json=source)
+            is_base = False
+        else:
+            path = self._scenario_file(source)
+            if path is None:
+                loaded = self._admin("POST", "/scenarios", json={"name": str(source)})
+            else:
+                loaded = self._post_scenario_file(path)
+            is_base = str(source) == BASE_SCENARIO
+        self.server.base_scenario_dirty = not is_base
+        return loaded
+
+    def _post_scenario_file(self, path: Path) -> dict:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise MockAdminError("POST", "/__mock/scenarios", 0, f"cannot read scenario file {path}: {exc}") from exc
+        content_type = "application/json" if path.suffix == ".json" else "application/yaml"
+        try:
+            return self._admin(
+                "POST", "/scenarios", data=text.encode("utf-8"), headers={"Content-Type": content_type}
+            )
+        except MockAdminError as exc:
+            raise MockAdminError("POST", "/__mock/scenarios", exc.status, f"{path}: {exc}") from None
+
+    def _scenario_file(self, source) -> Path | None:
+        text = os.fspath(source)
+        looks_like_path = isinstance(source, os.PathLike) or text.endswith(SCENARIO_SUFFIXES) or os.sep in text
+        if looks_like_path:
+            candidate = Path(text)
+            bases = [candidate] if candidate.is_absolute() else [
+                base / candidate for base in (self.search_from, Path.cwd()) if base is not None
+            ]
+            for path in bases:
+                if path.is_file():
+                    return path
+            raise MockAdminError(
+                "POST", "/__mock/scenarios", 0,
+                f"scenario file {text!r} not found (looked at {', '.join(map(str, bases))})",
+            )
+        for folder in self.scenario_dirs:
+            for suffix in SCENARIO_SUFFIXES:
+                path = folder / f"{text}{suffix}"
+                if path.is_file():
+                    return path
+        return None
+
+    # ------------------------------------------------------------ actions
+    def advance_clock(self, seconds=None, *, by=None) -> list[Record]:
+        """``advance_clock(60)``, ``advance_clock(seconds=60)`` or ``advance_clock("20m")``.
+
+        Runs the retries that fall due and returns the deliveries that ran.
+        """
+        if (seconds is None) == (by is None):
+            raise TypeError("advance_clock() takes seconds (a number or a duration like '20m') or by=")
+        amount = by if by is not None else seconds
+        body = {"by": amount} if isinstance(amount, str) else {"seconds": amount}
+        answer = self._admin("POST", "/clock/advance", json=body)
+        return records(answer.get("deliveries", []))
+
+    def clock(self) -> Record:
+        return Record(self._admin("GET", "/clock"))
+
+    def trigger_order_event(self, order_number: str, event_type: str, roles=None) -> Record:
+        """Fire a Dellin order event; the first delivery attempts run before this returns."""
+        body = {"orderNumber": str(order_number), "eventType": event_type}
+        if roles is not None:
+            body["roles"] = list(roles)
+        return Record(self._admin("POST", "/dellin/events", json=body))
+
+    def add_fault(self, rule: dict | None = None, **fields) -> Record:
+        """``add_fault({"when": ..., "respond": ...})`` or ``add_fault(when=..., respond=..., times=1)``."""
+        if rule is not None and fields:
+            raise TypeError("add_fault() takes a rule dict or keyword fields, not both")
+        return Record(self._admin("POST", "/faults", json=rule if rule is not None else fields))
+
+    def faults(self) -> list[Record]:
+        return records(self._list(self._admin("GET", "/faults"), "faults"))
+
+    def clear_faults(self) -> None:
+        self._admin("DELETE", "/faults")
+
+    # ------------------------------------------------------------ observation
+    @property
+    def requests(self) -> list[Record]:
+        """The request journal, oldest first (admin calls are not journalled)."""
+        return records(self._list(self._admin("GET", "/requests"), "requests"))
+
+    def clear_requests(self) -> None:
+        self._admin("DELETE", "/requests")
+
+    @property
+    def deliveries(self) -> list[Record]:
+        """The webhook delivery log: every attempt, with its outcome."""
+        return records(self._list(self._admin("GET", "/dellin/deliveries"), "deliveries"))
+
+    def state(self) -> dict:
+        """The same JSON as ``GET /__mock/state``."""
+        return self._admin("GET", "/state")
+
+    def set_state(self, state: dict) -> dict:
+        return self._admin("PUT", "/state", json=state)
+
+    # ------------------------------------------------------------ assertions
+    def assert_called(self, operation: str | None = None, times: int | None = None, **match) -> list[Record]:
+        """Assert the journal holds ``operation`` calls (``times`` exactly, else at least one).
+
+        Match keywords: ``api``, ``method``, ``path``, ``status``, ``query``,
+        ``json`` (request body) and ``response`` (response body); dicts are
+        JSON subsets, and values may be compiled regexes or predicates.
+        On failure the message lists the calls that came close and why each
+        did not match.
+        """
+        __tracebackhide__ = True
+        matcher = call_matcher(operation, match)
+        what = _describe_expectation(operation or "a call", match)
+        entries = self.requests
+        return check_count(
+            what, entries, matcher, times, describe_call,
+            close=lambda e: operation is None or e.get("operation") == operation,
+        )
+
+    def assert_not_called(self, operation: str | None = None, **match) -> None:
+        __tracebackhide__ = True
+        self.assert_called(operation, times=0, **match)
+
+    def assert_delivered(self, times: int | None = None, **match) -> list[Record]:
+        """Assert the delivery log holds attempts whose fields match (JSON subsets)."""
+        __tracebackhide__ = True
+        what = _describe_expectation("a delivery", match)
+        return check_count(what, self.deliveries, record_matcher(match), times, describe_delivery)
+
+
+def _describe_expectation(subject: str, match: dict) -> str:
+    if not match:
+        return subject
+    return subject + " with " + ", ".join(f"{k}={v!r}" for k, v in match.items())

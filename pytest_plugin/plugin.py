@@ -1,0 +1,185 @@
+"""The pytest plugin (entry point ``pytest11: mockserver``): fixtures for a live,
+resettable, scenario-driven mock of the Navixy and Dellin APIs.
+
+It loads in every pytest run where the package is installed, so this module
+imports only pytest and the standard library; the mock itself (Flask,
+requests, httpx) is imported inside the fixtures that need it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+MARKER = "mock_scenario"
+_SERVER = pytest.StashKey["object"]()
+
+
+def pytest_addoption(parser) -> None:
+    group = parser.getgroup("mockserver", "Navixy/Dellin mock server")
+    group.addoption(
+        "--mock-url", dest="mock_url", default=None, metavar="URL",
+        help="use an external mock (mockserver serve) at URL instead of starting one (ini: mock_url)",
+    )
+    group.addoption(
+        "--mock-scenarios", dest="mock_scenarios", default=None, metavar="DIR",
+        help="a folder of scenario files, searched first for scenario names (ini: mock_scenarios)",
+    )
+    group.addoption(
+        "--mock-admin-token", dest="mock_admin_token", default=None, metavar="TOKEN",
+        help="X-Mock-Admin-Token for an external mock bound to a non-loopback address (ini: mock_admin_token)",
+    )
+    parser.addini("mock_url", "URL of an external mock to use instead of starting one", default="")
+    parser.addini("mock_scenarios", "a folder of scenario files, searched first for scenario names", default="")
+    parser.addini("mock_admin_token", "X-Mock-Admin-Token for an external mock", default="")
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(name_or_path): load this scenario (a bundled name, a name in --mock-scenarios, "
+        "a YAML/JSON file, or a dict) into the mock before the test",
+    )
+
+
+def pytest_unconfigure(config) -> None:
+    server = config.stash.get(_SERVER, None)
+    if server is not None:
+        server.stop()
+        del config.stash[_SERVER]
+
+
+def _setting(config, name: str) -> str | None:
+    return config.getoption(name) or config.getini(name) or None
+
+
+def scenario_dirs(config) -> list[Path]:
+    """``--mock-scenarios``: relative to the directory of the ini file, else the invocation directory."""
+    value = config.getoption("mock_scenarios")
+    if value:
+        return [Path(value).resolve()]
+    value = config.getini("mock_scenarios")
+    if value:
+        base = config.inipath.parent if config.inipath else config.invocation_params.dir
+        return [(base / value).resolve()]
+    return []
+
+
+def session_server(config, host: str = "127.0.0.1", port: int = 0):
+    """The session's one server (one per xdist worker): started or connected on first use."""
+    from .server import MockServerError, connect_external, start_local
+
+    server = config.stash.get(_SERVER, None)
+    if server is None:
+        url = _setting(config, "mock_url")
+        try:
+            if url:
+                server = connect_external(url, _setting(config, "mock_admin_token"))
+            else:
+                server = start_local(host, port, scenario_dirs(config))
+        except MockServerError as exc:
+            pytest.fail(str(exc), pytrace=False)
+        config.stash[_SERVER] = server
+    return server
+
+
+# ---------------------------------------------------------------- fixtures
+@pytest.fixture(scope="session")
+def mock_server_host() -> str:
+    """Where ``mock_server`` listens; override to change it."""
+    return "127.0.0.1"
+
+
+@pytest.fixture(scope="session")
+def mock_server_port() -> int:
+    """The port ``mock_server`` binds; 0 picks a free one (one per xdist worker)."""
+    return 0
+
+
+@pytest.fixture(scope="session")
+def mock_server(pytestconfig, mock_server_host, mock_server_port):
+    """A live mock for the session: ``.url``, ``.navixy_url``, ``.dellin_url``; ``.app`` when in-process."""
+    return session_server(pytestconfig, mock_server_host, mock_server_port)
+
+
+@pytest.fixture(scope="session")
+def _mock_handle(mock_server, pytestconfig):
+    from .mock import Mock
+
+    handle = Mock(mock_server, scenario_dirs=scenario_dirs(pytestconfig))
+    yield handle
+    handle.session.close()
+
+
+def _marker_scenario(request):
+    marker = request.node.get_closest_marker(MARKER)
+    if marker is None:
+        return None
+    if len(marker.args) != 1 or marker.kwargs:
+        pytest.fail(f"@pytest.mark.{MARKER} takes one argument: a scenario name, a file path or a dict",
+                    pytrace=False)
+    return marker.args[0]
+
+
+def _test_folder(request) -> Path | None:
+    path = getattr(request.node, "path", None)
+    return Path(path).parent if path else None
+
+
+@pytest.fixture
+def mock(_mock_handle, request):
+    """The session's mock, reset before this test, with the marker's scenario loaded."""
+    return _mock_handle.prepare(_marker_scenario(request), search_from=_test_folder(request))
+
+
+@pytest.fixture
+def mock_app(request, pytestconfig):
+    """A fresh, isolated mock app for this test (the marker's scenario, else the default)."""
+    from mockserver import create_app
+
+    scenario = _marker_scenario(request)
+    if isinstance(scenario, str) and scenario.endswith((".yaml", ".yml", ".json")):
+        folder = _test_folder(request)
+        if folder is not None and (folder / scenario).is_file():
+            scenario = str(folder / scenario)
+    app = create_app(
+        allow_http_webhooks=True,
+        scenario=scenario if scenario is not None else "default",
+        scenario_dirs=tuple(map(str, scenario_dirs(pytestconfig))),
+    )
+    yield app
+    from mockserver.app import runtime_of
+
+    runtime_of(app).close()
+
+
+@pytest.fixture
+def mock_client(mock_app):
+    """The Flask test client of ``mock_app``: in-process calls, no socket."""
+    return mock_app.test_client()
+
+
+@pytest.fixture
+def mock_intercept(mock, mock_server):
+    """Routes ``requests``/``httpx`` calls to the real base URLs to the same mock as ``mock``.
+
+    In-process and without sockets when the server runs here; over HTTP to
+    ``--mock-url`` when it is external.
+    """
+    from .intercept import Interceptor
+
+    with Interceptor(mock_server.url if mock_server.external else mock_server.app) as interceptor:
+        yield interceptor
+
+
+@pytest.fixture
+def webhook_receiver():
+    """A local HTTP server that collects POSTed notifications: ``.url``, ``.received``, ``.wait_for(n)``,
+    ``.fail_next(n)``, ``.respond_with(status)``, ``.delay(seconds)``."""
+    from .receiver import WebhookReceiver
+
+    receiver = WebhookReceiver()
+    try:
+        yield receiver
+    finally:
+        receiver.stop()

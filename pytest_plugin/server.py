@@ -1,0 +1,84 @@
+"""The session's mock server: started in-process, or an external one by URL."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# the scenario every test starts from when it names none
+BASE_SCENARIO = "default"
+
+
+class MockServerError(RuntimeError):
+    """The mock server could not be started or reached."""
+
+
+@dataclass
+class MockServer:
+    """What the ``mock_server`` fixture returns.
+
+    ``app`` is the Flask app when the server runs in this process, and None
+    when ``--mock-url`` names an external one.
+    """
+
+    url: str
+    app: object | None = None
+    admin_token: str | None = None
+    _threaded: object | None = field(default=None, repr=False)
+    # True when a scenario other than the base one may be loaded: the next
+    # test must load the base scenario instead of a plain reset
+    base_scenario_dirty: bool = field(default=False, repr=False)
+
+    @property
+    def external(self) -> bool:
+        return self.app is None
+
+    @property
+    def navixy_url(self) -> str:
+        return self.url + "/v2"
+
+    @property
+    def dellin_url(self) -> str:
+        return self.url
+
+    @property
+    def admin_url(self) -> str:
+        return self.url + "/__mock"
+
+    def stop(self) -> None:
+        if self._threaded is not None:
+            self._threaded.stop()
+            self._threaded = None
+
+
+def start_local(host: str, port: int, scenario_dirs=()) -> MockServer:
+    """Build the app and bind in this thread, so a bind error is raised here."""
+    from mockserver import create_app
+    from mockserver.server import ThreadedServer
+
+    app = create_app(allow_http_webhooks=True, scenario=BASE_SCENARIO, scenario_dirs=tuple(scenario_dirs))
+    try:
+        threaded = ThreadedServer(app, host=host, port=port)
+    except OSError as exc:
+        raise MockServerError(
+            f"the mock_server fixture cannot listen on {host}:{port}: {exc.strerror or exc}. "
+            "Override the mock_server_host / mock_server_port fixtures, or pass --mock-url "
+            "to use a mock that is already running."
+        ) from exc
+    return MockServer(url=threaded.url, app=app, _threaded=threaded)
+
+
+def connect_external(url: str, admin_token: str | None = None) -> MockServer:
+    """Check that an external mock answers ``/__mock/health`` before any test uses it."""
+    import requests
+
+    url = url.rstrip("/")
+    headers = {"X-Mock-Admin-Token": admin_token} if admin_token else {}
+    try:
+        response = requests.get(url + "/__mock/health", headers=headers, timeout=10)
+    except requests.RequestException as exc:
+        raise MockServerError(f"--mock-url {url}: the mock does not answer: {exc}") from exc
+    if response.status_code != 200:
+        raise MockServerError(
+            f"--mock-url {url}: GET /__mock/health answered {response.status_code}: {response.text[:200]}"
+        )
+    # its loaded scenario is unknown: the first test loads the base one
+    return MockServer(url=url, admin_token=admin_token, base_scenario_dirty=True)
