@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from .clock import iso
 from .config import MockConfig
 from .errors import ADMIN, DELLIN, NAVIXY, AdminError, ApiError, DellinError, NavixyError
+from .fault_injection import apply_request_faults
 from .operations import operation_for_endpoint
 from .routes_table import route_modules
 from . import persistence
@@ -38,6 +39,7 @@ def create_app(config: MockConfig | None = None, **overrides) -> Flask:
         app.register_blueprint(module.blueprint())
 
     app.before_request(_tag_request)
+    app.before_request(apply_request_faults)  # after tagging: rules match on api and operation
     app.before_request(require_admin_token)
     app.after_request(_journal_response)
     persistence.install(app, mock)

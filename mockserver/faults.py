@@ -1,13 +1,27 @@
 """Fault rules: injected failures for API calls and for webhook deliveries.
 
 Rules apply in order; ``times`` limits how often one fires. This module knows
-nothing of HTTP: the Flask layer asks it which rule, if any, applies.
+nothing of HTTP: the Flask layer (``fault_injection``) asks it which rule, if
+any, applies to a call, and the delivery engine asks it about webhook URLs.
+
+A request rule has ``when`` (api, operation, method, path, query, body; each
+optional, all given must hold) and an action: ``respond: {error: N}`` (the
+API's own envelope), ``respond: {status, body}`` (raw), ``delay_ms`` and/or
+``drop_connection: true``. A webhook rule is ``webhook: {url, fail, status |
+timeout}``. Only the first live rule that matches a call fires.
 """
 from __future__ import annotations
 
 import copy
 import itertools
 import threading
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .scenario.matcher import matches, pattern_problems
+
+FAULT_SCHEMA = "scenario/fault.schema.json"
+REQUEST_ACTIONS = ("respond", "delay_ms", "drop_connection")
 
 
 class FaultRules:
@@ -49,6 +63,10 @@ class FaultRules:
                     return {"id": entry["id"], **rule}
         return None
 
+    def request_fault(self, call: "Call") -> dict | None:
+        """The first live request rule that matches ``call``; counted as fired."""
+        return self._take(lambda rule: "when" in rule and call_matches(rule["when"], call))
+
     def webhook_failure(self, url: str) -> dict | None:
         """How a delivery to ``url`` must fail, or None: ``{"status": N}`` or ``{"timeout": True}``."""
         fired = self._take(lambda rule: "webhook" in rule and rule["webhook"].get("url") == url)
@@ -68,3 +86,131 @@ def _limit(rule: dict) -> int | None:
     if hook is not None and hook.get("fail", "always") != "always":
         return int(hook["fail"])
     return None
+
+
+# ------------------------------------------------------------------ matching
+@dataclass
+class Call:
+    """What a request rule can see of a call. ``body`` is read only if a rule asks."""
+
+    api: str
+    operation: str | None
+    method: str
+    path: str
+    query: dict = field(default_factory=dict)
+    read_body: Callable[[], object] = lambda: None
+    _body: object = field(default=None, init=False, repr=False)
+    _body_read: bool = field(default=False, init=False, repr=False)
+
+    @property
+    def body(self):
+        if not self._body_read:
+            self._body = self.read_body()
+            self._body_read = True
+        return self._body
+
+
+def call_matches(when: dict, call: Call) -> bool:
+    if "api" in when and when["api"] != call.api:
+        return False
+    if "operation" in when and when["operation"] != call.operation:
+        return False
+    if "method" in when:
+        methods = when["method"] if isinstance(when["method"], list) else [when["method"]]
+        if call.method.upper() not in {m.upper() for m in methods}:
+            return False
+    if "path" in when and not matches(when["path"], call.path):
+        return False
+    if "query" in when and not matches(when["query"], call.query):
+        return False
+    if "body" in when:
+        body = call.body
+        if not isinstance(body, dict) or not matches(when["body"], body):
+            return False
+    return True
+
+
+# ------------------------------------------------------------------ validation
+def rule_problems(rule, path: str = "") -> list[tuple[str, str]]:
+    """Every way ``rule`` is wrong, as ``(path, message)``: the schema first, then
+    what a schema cannot say (known operations, documented error codes)."""
+    from .schemas import default_schemas
+
+    prefix = (path + ".") if path else ""
+    found = [
+        ((prefix + p.path) if p.path else path, p.message)
+        for p in default_schemas().problems(FAULT_SCHEMA, rule)
+    ]
+    if found or not isinstance(rule, dict):
+        return found
+    return _semantic_problems(rule, path)
+
+
+def _semantic_problems(rule: dict, path: str) -> list[tuple[str, str]]:
+    from .operations_index import all_operations, operation_by_name
+
+    def at(key):
+        return f"{path}.{key}" if path else key
+
+    out = []
+    if "webhook" in rule:
+        extra = [k for k in ("when",) + REQUEST_ACTIONS if k in rule]
+        if extra:
+            out.append((path, f"a webhook rule cannot also have {', '.join(extra)}"))
+        hook = rule["webhook"]
+        if "status" in hook and hook.get("timeout"):
+            out.append((at("webhook"), "give either status or timeout, not both"))
+        return out
+    if "when" not in rule:
+        out.append((path, "a rule needs when (for API calls) or webhook (for deliveries)"))
+        return out
+    if not any(k in rule for k in REQUEST_ACTIONS):
+        out.append((path, "a request rule needs an action: respond, delay_ms or drop_connection"))
+    if "respond" in rule and rule.get("drop_connection"):
+        out.append((path, "respond and drop_connection cannot go together"))
+    when = rule["when"]
+    api = when.get("api")
+    if "operation" in when:
+        operation = operation_by_name(when["operation"])
+        known = sorted(op.name for op in all_operations() if op.api != "admin")
+        if operation is None or operation.api == "admin":
+            out.append((at("when.operation"), f"unknown operation {when['operation']!r}; known: {', '.join(known)}"))
+            return out  # the error code cannot be checked without knowing the API
+        elif api is not None and operation.api != api:
+            out.append((at("when.operation"), f"{when['operation']} belongs to api {operation.api}, not {api}"))
+        else:
+            api = operation.api
+    for key in ("path", "query", "body"):
+        if key in when:
+            out.extend(pattern_problems(when[key], at(f"when.{key}")))
+    respond = rule.get("respond") or {}
+    if "error" in respond and "status" in respond:
+        out.append((at("respond"), "give either error (an API error code) or status (a raw answer), not both"))
+    elif "error" in respond:
+        out.extend(_error_code_problems(respond["error"], api, at("respond.error")))
+    elif "respond" in rule and "status" not in respond:
+        out.append((at("respond"), "respond needs error (an API error code) or status (a raw answer)"))
+    if "body" in respond and "status" not in respond:
+        out.append((at("respond.body"), "body goes with a raw status, not with an API error code"))
+    return out
+
+
+def _error_code_problems(code: int, api: str | None, where: str) -> list[tuple[str, str]]:
+    from .errors import dellin_codes, navixy_codes
+
+    tables = {"navixy": navixy_codes, "dellin": dellin_codes}
+    if api not in tables:
+        return [(where, "an API error code needs when.api or when.operation (navixy or dellin) to pick the envelope")]
+    codes = tables[api]()
+    if code not in codes:
+        return [(where, f"{api} does not document error code {code}; documented: {', '.join(map(str, sorted(codes)))}")]
+    return []
+
+
+def rules_problems(rules, path: str = "faults") -> list[tuple[str, str]]:
+    if not isinstance(rules, list):
+        return [(path, "must be a list of rules")]
+    out = []
+    for index, rule in enumerate(rules):
+        out.extend(rule_problems(rule, f"{path}[{index}]"))
+    return out

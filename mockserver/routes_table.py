@@ -10,6 +10,7 @@ ROUTE_MODULES = (
     "mockserver.navixy.routes",
     "mockserver.dellin.routes",
     "mockserver.admin.routes",
+    "mockserver.admin.faults",
 )
 
 

@@ -1,6 +1,14 @@
-"""Find, read and validate scenario documents."""
+"""Find, read and validate scenario documents.
+
+Reading is defensive: ``yaml.SafeLoader`` only, files over 5 MiB refused, alias
+expansion capped (no "billion laughs"), duplicate keys refused, and only JSON
+values kept (YAML timestamps become ISO-8601 strings). Every problem names the
+file and the place in it, and nothing is loaded unless everything is valid.
+"""
 from __future__ import annotations
 
+import datetime as dt
+import math
 from pathlib import Path
 
 import yaml
@@ -10,6 +18,9 @@ from ..schemas import default_schemas
 
 SCENARIO_SCHEMA = "scenario.schema.json"
 SUFFIXES = (".yaml", ".yml", ".json")
+MAX_FILE_BYTES = 5 * 1024 * 1024
+# nodes after aliases are expanded: far above any real scenario, far below a bomb
+MAX_EXPANDED_NODES = 500_000
 
 
 class ScenarioError(ValueError):
@@ -37,26 +48,164 @@ def find(name: str, extra_dirs=()) -> Path:
     raise ScenarioError(name, [f"no scenario named {name!r} (looked in {', '.join(map(str, search_dirs(extra_dirs)))})"])
 
 
-def read_file(path: Path) -> dict:
+# ------------------------------------------------------------------ parsing
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that composes the node graph first, so it can be measured
+    before anything is built."""
+
+
+def _mark(error: yaml.YAMLError) -> str:
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    context = getattr(error, "context", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    return where + (f"{context}; {problem}" if context else problem)
+
+
+def _node_path(path: str, key) -> str:
+    from .matcher import join
+
+    return join(path, key)
+
+
+def _check_nodes(root: yaml.Node) -> None:
+    """Refuse alias bombs, recursive aliases and duplicate keys."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node, path):
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise ScenarioError("", [f"at {path or '<top level>'}: a recursive alias (a node that contains itself)"])
+        active.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            for index, child in enumerate(node.value):
+                total += size(child, _node_path(path, index))
+        elif isinstance(node, yaml.MappingNode):
+            seen = set()
+            for key_node, value_node in node.value:
+                name = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                if name is not None:
+                    if name in seen:
+                        line = key_node.start_mark.line + 1
+                        raise ScenarioError("", [f"at {_node_path(path, name)}: the key {name!r} appears twice (again on line {line})"])
+                    seen.add(name)
+                total += size(key_node, path) + size(value_node, _node_path(path, name if name is not None else "?"))
+        active.discard(key)
+        sizes[key] = total
+        if total > MAX_EXPANDED_NODES:
+            raise ScenarioError(
+                "",
+                [f"at {path or '<top level>'}: the document expands to more than {MAX_EXPANDED_NODES:,} "
+                 f"values through aliases (an alias bomb?); refused"],
+            )
+        return total
+
+    size(root, "")
+
+
+def _jsonable(value, path: str = ""):
+    """Only JSON values: YAML timestamps become ISO strings, anything else non-JSON is refused."""
+    if isinstance(value, dt.datetime):
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else (text + "Z" if value.tzinfo is None else text)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ScenarioError("", [f"at {path or '<top level>'}: {value!r} is not a JSON number"])
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, list):
+        return [_jsonable(v, _node_path(path, i)) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ScenarioError(
+                    "", [f"at {path or '<top level>'}: the key {key!r} is a YAML {type(key).__name__}; keys must be strings (quote it)"]
+                )
+            out[key] = _jsonable(item, _node_path(path, key))
+        return out
+    raise ScenarioError("", [f"at {path or '<top level>'}: a YAML {type(value).__name__} is not a JSON value"])
+
+
+def parse_text(text: str, origin: str):
+    """YAML (or JSON, which is YAML) text to JSON values, defensively."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        raise ScenarioError(origin, [f"larger than the limit of {MAX_FILE_BYTES // (1024 * 1024)} MiB; refused"])
+    loader = _Loader(text)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ScenarioError(str(path), [f"cannot read: {exc}"]) from None
-    return validate(doc, str(path))
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_nodes(node)
+        return _jsonable(loader.construct_document(node))
+    except ScenarioError as exc:
+        raise ScenarioError(origin, exc.problems) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(origin, [f"not valid YAML: {_mark(exc)}"]) from None
+    except RecursionError:
+        raise ScenarioError(origin, ["nested too deeply"]) from None
+    finally:
+        loader.dispose()
+
+
+def read_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioError(str(path), [f"{size:,} bytes, over the limit of {MAX_FILE_BYTES // (1024 * 1024)} MiB; refused"])
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(str(path), [f"not UTF-8: {exc.reason} at byte {exc.start}"]) from None
+    except OSError as exc:
+        raise ScenarioError(str(path), [f"cannot read: {exc.strerror or exc}"]) from None
+
+
+def read_file(path: Path) -> dict:
+    origin = str(path)
+    return validate(parse_text(read_text(Path(path)), origin), origin)
+
+
+# ------------------------------------------------------------------ validating
+def problems(doc) -> list[str]:
+    """Every problem with a scenario document, as ``at <path>: <what>``."""
+    from .checks import scenario_problems
+
+    found = [f"at {p.path or '<top level>'}: {p.message}" for p in default_schemas().problems(SCENARIO_SCHEMA, doc)]
+    if found:
+        return found
+    return [f"at {path or '<top level>'}: {message}" for path, message in scenario_problems(doc)]
 
 
 def validate(doc, origin: str) -> dict:
-    problems = default_schemas().problems(SCENARIO_SCHEMA, doc)
-    if problems:
-        raise ScenarioError(origin, [f"at {p.path or '<top level>'}: {p.message}" for p in problems])
+    found = problems(doc)
+    if found:
+        raise ScenarioError(origin, found)
     return doc
+
+
+def _origin_of(doc: dict) -> str:
+    return doc["name"] if isinstance(doc.get("name"), str) else "<document>"
 
 
 def load(source, extra_dirs=()) -> dict:
     """A scenario from a bundled name, a file path, or a document (dict)."""
     if isinstance(source, dict):
-        return validate(source, source.get("name", "<document>") if isinstance(source.get("name"), str) else "<document>")
+        return validate(_jsonable_document(source), _origin_of(source))
     return read_file(find(str(source), extra_dirs))
+
+
+def _jsonable_document(doc: dict) -> dict:
+    try:
+        return _jsonable(doc)
+    except ScenarioError as exc:
+        raise ScenarioError(_origin_of(doc), exc.problems) from None
 
 
 def bundled() -> list[dict]:

@@ -1,0 +1,66 @@
+"""What the scenario schema cannot say: one action per step, durations that
+parse, well-formed matchers, ``${name}`` only after a step saves it, and the
+fault rules' operations and error codes."""
+from __future__ import annotations
+
+from ..clock import parse_duration
+from ..faults import rules_problems
+from .matcher import pattern_problems
+from .variables import references
+
+STEP_ACTIONS = ("request", "advance_clock", "trigger_event", "expect_deliveries", "expect_state")
+
+
+def scenario_problems(doc: dict) -> list[tuple[str, str]]:
+    out = []
+    if "faults" in doc:
+        out.extend(rules_problems(doc["faults"], "faults"))
+    out.extend(steps_problems(doc.get("steps") or []))
+    return out
+
+
+def steps_problems(steps: list) -> list[tuple[str, str]]:
+    out = []
+    saved: list[str] = []
+    for index, step in enumerate(steps):
+        where = f"steps[{index}]"
+        actions = [k for k in STEP_ACTIONS if k in step]
+        if len(actions) != 1:
+            found = ", ".join(actions) if actions else "none"
+            out.append((where, f"a step needs exactly one of {', '.join(STEP_ACTIONS)} (found: {found})"))
+        out.extend(_action_problems(step, where))
+        for key, value in step.items():
+            if key == "save":
+                continue
+            for path, name in references(value, f"{where}.{key}"):
+                if name not in saved:
+                    known = ", ".join(saved) if saved else "none yet"
+                    out.append((path, f"${{{name}}} is used before any step saves it (saved so far: {known})"))
+        saved.extend(k for k in (step.get("save") or {}) if k not in saved)
+    return out
+
+
+def _action_problems(step: dict, where: str) -> list[tuple[str, str]]:
+    out = []
+    clock = step.get("advance_clock")
+    if clock is not None:
+        raw = clock.get("seconds", clock.get("by")) if isinstance(clock, dict) else clock
+        try:
+            parse_duration(raw)
+        except ValueError as exc:
+            out.append((f"{where}.advance_clock", str(exc)))
+    expect = step.get("expect") or {}
+    for key in ("json", "headers"):
+        if key in expect:
+            out.extend(pattern_problems(expect[key], f"{where}.expect.{key}"))
+    if "expect_state" in step:
+        state = step["expect_state"]
+        targets = [k for k in ("dellin_subscription", "navixy_user", "match") if k in state]
+        if len(targets) != 1:
+            out.append((f"{where}.expect_state", "give exactly one of dellin_subscription, navixy_user or match"))
+        out.extend(pattern_problems(state, f"{where}.expect_state"))
+    request = step.get("request") or {}
+    bodies = [k for k in ("json", "form", "body") if k in request]
+    if len(bodies) > 1:
+        out.append((f"{where}.request", f"give one body, not {' and '.join(bodies)}"))
+    return out
