@@ -60,6 +60,12 @@ def _scenarios(args) -> int:
     return 0
 
 
+def _run(args) -> int:
+    from .scenario.command import run_command
+
+    return run_command(args.scenarios, target=args.target, admin_token=args.admin_token)
+
+
 def _validate(args) -> int:
     from pathlib import Path
 
@@ -102,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     scenarios = sub.add_parser("scenarios", help="list the bundled scenarios")
     scenarios.set_defaults(func=_scenarios)
+
+    run = sub.add_parser("run", help="run scenarios' steps against a mock it starts, or against --target")
+    run.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="a bundled scenario name or a YAML file")
+    run.add_argument("--target", default=None, help="a base URL to test instead of starting a mock")
+    run.add_argument("--admin-token", default=None, help="sent as X-Mock-Admin-Token to the target's admin API")
+    run.set_defaults(func=_run)
 
     validate = sub.add_parser("validate", help="validate scenario files")
     validate.add_argument("files", nargs="+")

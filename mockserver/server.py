@@ -73,8 +73,10 @@ class ThreadedServer:
         self._thread.start()
 
     def stop(self) -> None:
-        self._server.close()
+        # let the worker threads finish first: a task still running when the
+        # server closes its trigger pipe dies with EBADF
         self._server.task_dispatcher.shutdown(timeout=2)
+        self._server.close()
         self._thread.join(timeout=5)
 
     def __enter__(self):

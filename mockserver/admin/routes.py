@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import json
 
-import yaml
 from flask import Blueprint, request
 
 from ..body import BodyProblem, parse_json, raw_body, read_object
 from ..clock import parse_duration
 from ..errors import AdminError
-from ..scenario.loader import ScenarioError, bundled
+from ..scenario.loader import ScenarioError, bundled, parse_text
 from ..web import register, respond, runtime
 from . import operations as ops
 from .operations import OPERATIONS  # noqa: F401  (this module's rows of the route table)
@@ -95,13 +94,16 @@ def scenario_document():
     mimetype = (request.mimetype or "").lower()
     try:
         if "yaml" in mimetype:
-            doc = yaml.safe_load(raw.decode("utf-8"))
+            # the scenario loader's guarded YAML reading: alias bombs and duplicate keys refused
+            doc = parse_text(raw.decode("utf-8"), "the posted scenario")
         else:
             doc = parse_json(raw)
     except BodyProblem as problem:
         raise AdminError(problem.message, [problem.kind]) from None
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise AdminError(f"the scenario is not valid YAML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise AdminError(f"the scenario is not UTF-8: {exc.reason}") from None
+    except ScenarioError as exc:
+        raise AdminError(str(exc), exc.problems, status=422) from None
     if isinstance(doc, dict) and set(doc) == {"name"} and isinstance(doc["name"], str):
         return doc["name"]
     if not isinstance(doc, dict):
