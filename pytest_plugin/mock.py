@@ -25,6 +25,7 @@ class MockAdminError(Exception):
 
     def __init__(self, method: str, path: str, status: int, message: str, details=None):
         self.status = status
+        self.message = message
         self.details = details or []
         text = f"{method} {path} answered {status}: {message}"
         if self.details:
@@ -125,7 +126,9 @@ class Mock:
                 "POST", "/scenarios", data=text.encode("utf-8"), headers={"Content-Type": content_type}
             )
         except MockAdminError as exc:
-            raise MockAdminError("POST", "/__mock/scenarios", exc.status, f"{path}: {exc}") from None
+            raise MockAdminError(
+                "POST", "/__mock/scenarios", exc.status, f"scenario file {path}: {exc.message}", exc.details
+            ) from None
 
     def _scenario_file(self, source) -> Path | None:
         text = os.fspath(source)
