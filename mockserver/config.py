@@ -24,6 +24,8 @@ class MockConfig:
     retry_schedule_seconds: tuple[float, ...] = (60.0, 1200.0, 10800.0)
     retry_delays_from: str = "previous_attempt"  # or "first_attempt"
     max_consecutive_failures: int = 4
+    webhook_concurrency: int = 8  # attempts due at one instant sent at once, at most this many
+    delivery_log_size: int = 10_000  # entries kept in the delivery log (oldest go first)
     admin_token: str | None = None
     state_file: str | None = None
     extra: dict = field(default_factory=dict)

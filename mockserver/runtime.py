@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import copy
 import threading
-from datetime import timedelta
 
-from .clock import Clock, VIRTUAL
+from .clock import Clock, REAL, VIRTUAL
 from .config import MockConfig
+from .delivery.engine import DeliveryEngine
+from .delivery.scheduler import RetryScheduler
 from .faults import FaultRules
 from .journal import Journal
 from .scenario import loader
@@ -30,6 +31,11 @@ class MockRuntime:
         self.journal = Journal(self.config.journal_size)
         self.store = Store(self._seed(self.scenario), clock=self.clock, config=self.config)
         self.faults = FaultRules(self.scenario.get("faults") or ())
+        # the engine asks for the faults at each attempt: a reset swaps them
+        self.delivery = DeliveryEngine(self.store, self.clock, self.config, faults=lambda: self.faults)
+        self.delivery.on_scheduled = self._wake_scheduler
+        self._scheduler: RetryScheduler | None = None
+        self._sync_scheduler()
 
     # ------------------------------------------------------------ lifecycle
     def _clock_for(self, scenario: dict) -> Clock:
@@ -54,6 +60,7 @@ class MockRuntime:
             self.store.reset()
             self.journal.clear()
             self.faults = FaultRules(self.scenario.get("faults") or ())
+        self._sync_scheduler()
 
     def load_scenario(self, source) -> dict:
         """Validate first, then swap everything at once: a bad scenario changes nothing."""
@@ -67,10 +74,34 @@ class MockRuntime:
             self.store.reseed(self._seed(scenario))
             self.journal.clear()
             self.faults = FaultRules(scenario.get("faults") or ())
+        self._sync_scheduler()
         return scenario
 
     def close(self) -> None:
         """Stop background work (the real-mode scheduler)."""
+        with self._lock:
+            scheduler, self._scheduler = self._scheduler, None
+        if scheduler is not None:
+            scheduler.stop(timeout=self.config.webhook_timeout_seconds + 5)
+        self.delivery.close()
+
+    def _sync_scheduler(self) -> None:
+        """A real clock gets a scheduler thread that delivers retries as they fall due."""
+        stale = None
+        with self._lock:
+            if self.clock.mode == REAL:
+                if self._scheduler is None:
+                    self._scheduler = RetryScheduler(self.delivery).start()
+            else:
+                stale, self._scheduler = self._scheduler, None
+        if stale is not None:
+            stale.stop(timeout=self.config.webhook_timeout_seconds + 5)
+        self._wake_scheduler()
+
+    def _wake_scheduler(self) -> None:
+        scheduler = self._scheduler
+        if scheduler is not None:
+            scheduler.wake()
 
     # ------------------------------------------------------------ state
     def dump_state(self) -> dict:
@@ -78,10 +109,36 @@ class MockRuntime:
 
     def replace_state(self, state: dict) -> None:
         self.store.replace(copy.deepcopy(state))
+        self._wake_scheduler()
+
+    def dump_pending(self) -> list[dict]:
+        """Pending webhook retries, for the state file."""
+        return self.store.dump_pending()
+
+    def restore_pending(self, pending: list[dict]) -> None:
+        self.store.restore_pending(pending)
+        self._wake_scheduler()
 
     # ------------------------------------------------------------ time
     def advance_clock(self, seconds: float) -> list[dict]:
-        """Move the clock forward; returns the deliveries that ran on the way."""
-        with self._lock:
-            self.clock.move_to(self.clock.now() + timedelta(seconds=seconds))
-        return []
+        """Move the clock forward, running every webhook retry that falls due on
+        the way at its own due time; returns the delivery-log entries that ran."""
+        return self.delivery.advance(seconds)
+
+    # ------------------------------------------------------------ Dellin events
+    def trigger_order_event(self, order_number: str, event_type: str, roles: list[str] | None = None) -> list[dict]:
+        """Notify the matching subscriptions; returns the first attempts' log entries.
+
+        Raises ``mockserver.delivery.engine.EventRejected`` for an unknown event type or role.
+        """
+        return self.delivery.trigger(order_number, event_type, roles)
+
+    def deliveries(self) -> dict:
+        """The delivery log and the pending retries."""
+        with self.store.lock:
+            state = self.store.deliveries
+            return {
+                "deliveries": state.log.entries(),
+                "total": state.log.total,
+                "pending": [retry.summary() for retry in state.queue.pending()],
+            }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 
+from .delivery.state import DeliveryState
 from .dellin.model import DellinState
 from .navixy.model import NavixyState
 
@@ -22,6 +23,8 @@ class Store:
     def _load(self, seed: dict) -> None:
         self.navixy = NavixyState(seed.get("navixy"))
         self.dellin = DellinState(seed.get("dellin"), clock=self._clock, config=self._config)
+        # pending retries and the delivery log belong to this state: a reset clears them
+        self.deliveries = DeliveryState(self._config.delivery_log_size)
 
     def reset(self) -> None:
         with self.lock:
@@ -31,8 +34,9 @@ class Store:
         """Swap in a new state; it is fully built before anything changes."""
         fresh_navixy = NavixyState(seed.get("navixy"))
         fresh_dellin = DellinState(seed.get("dellin"), clock=self._clock, config=self._config)
+        fresh_deliveries = DeliveryState(self._config.delivery_log_size)  # retries of the old subscriptions go
         with self.lock:
-            self.navixy, self.dellin = fresh_navixy, fresh_dellin
+            self.navixy, self.dellin, self.deliveries = fresh_navixy, fresh_dellin, fresh_deliveries
 
     def reseed(self, seed: dict | None) -> None:
         """A new scenario: a new seed that later resets return to."""
@@ -43,3 +47,12 @@ class Store:
     def dump(self) -> dict:
         with self.lock:
             return {"navixy": self.navixy.to_dict(), "dellin": self.dellin.to_dict()}
+
+    def dump_pending(self) -> list[dict]:
+        """Pending webhook retries, for the state file (GET /__mock/state leaves them out)."""
+        with self.lock:
+            return self.deliveries.dump_pending()
+
+    def restore_pending(self, pending: list[dict]) -> None:
+        with self.lock:
+            self.deliveries.restore_pending(pending)

@@ -1,0 +1,329 @@
+"""Delivering order-event notifications: first attempts, retries and the
+subscription state machine.
+
+Locking: every decision and every outcome is made under ``store.lock``, but
+no lock is held while waiting on the network, so a slow receiver never blocks
+the API. Attempts that fall due at one instant are sent concurrently, one
+worker per subscription (so a subscription's own attempts stay in order), and
+logged in notification order.
+
+An attempt's outcome is applied only to the state it was planned against:
+after a reset, a scenario load or a state replacement the old outcomes are
+returned to the caller but change nothing.
+"""
+from __future__ import annotations
+
+import threading
+import weakref
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ..clock import iso
+from ..dellin import rules
+from .log import DELIVERED, DROPPED, FAILED, SUBSCRIPTION_DELETED, SUBSCRIPTION_DISABLED
+from .notification import Notification, new_notification
+from .schedule import PendingRetry, next_retry_due
+from .sender import Outcome, WebhookSender
+
+
+class EventRejected(ValueError):
+    """An order event that cannot be triggered (unknown type or role)."""
+
+    def __init__(self, message: str, details: list | None = None):
+        super().__init__(message)
+        self.details = details or []
+
+
+@dataclass
+class _Job:
+    """One attempt, decided under the lock and sent outside it."""
+
+    notification: Notification
+    attempt: int
+    url: str
+    attempted_at: datetime
+    first_attempt_at: datetime
+
+
+@dataclass(frozen=True, eq=False)
+class _World:
+    """The state an attempt was planned against."""
+
+    dellin: object
+    deliveries: object
+
+    def same_as(self, other: "_World") -> bool:
+        return self.dellin is other.dellin and self.deliveries is other.deliveries
+
+
+class DeliveryEngine:
+    def __init__(self, store, clock, config, faults, sender=None):
+        self._store = store
+        self._clock = clock
+        self._config = config
+        self._faults = faults  # callable: the runtime's current FaultRules
+        self._sender = sender if sender is not None else WebhookSender(config, pool_size=max(config.webhook_concurrency, 1) * 2)
+        self._max_failures = max(int(config.max_consecutive_failures), 1)
+        self._schedule = tuple(config.retry_schedule_seconds)
+        self._delays_from = config.retry_delays_from
+        self._runner = threading.Lock()  # one retry runner at a time: an advance or the scheduler
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+        self._closed = False
+        self.on_scheduled = None  # called (no lock held) after retries were scheduled
+
+    # ------------------------------------------------------------ public
+    def trigger(self, order_number: str, event_type: str, roles: list[str] | None = None) -> list[dict]:
+        """Notify every matching subscription; returns the first attempts' log entries."""
+        with self._store.lock:
+            world = self._world()
+            self._check_event(world.dellin, event_type, roles)
+            now = self._clock.now()
+            jobs = []
+            for sub, matched in self._matches(world.dellin, order_number, event_type, roles):
+                notification = new_notification(
+                    world.deliveries.next_seq(), sub.id, event_type, order_number, now, matched
+                )
+                jobs.append(_Job(notification, 1, sub.url, now, now))
+        outcomes = self._map(self._attempt, jobs)
+        entries = []
+        with self._store.lock:
+            intact = self._intact(world)
+            for job, outcome in zip(jobs, outcomes):
+                entries.extend(self._apply(world, job, outcome) if intact else [self._entry(job, outcome, None, None)])
+            if intact:
+                world.deliveries.log.extend(entries)
+        self._scheduled()
+        return entries
+
+    def advance(self, seconds: float) -> list[dict]:
+        """Move the clock forward by ``seconds``, running every retry that falls
+        due on the way at its own due time; returns what ran, in time order."""
+        with self._runner:
+            with self._store.lock:
+                target = self._clock.now() + timedelta(seconds=seconds)
+            ran, intact = self._run_until(target)
+            if intact:
+                self._clock.move_to(target)
+        self._scheduled()
+        return ran
+
+    def run_due(self) -> list[dict]:
+        """Run every retry already due (the real-mode scheduler's step)."""
+        with self._runner:
+            ran, _ = self._run_until(self._clock.now())
+        return ran
+
+    def seconds_until_next_due(self) -> float | None:
+        with self._store.lock:
+            due = self._store.deliveries.queue.next_due()
+            if due is None:
+                return None
+            return max(0.0, (due - self._clock.now()).total_seconds())
+
+    def close(self) -> None:
+        self._closed = True
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        self._sender.close()
+
+    # ------------------------------------------------------------ matching
+    @staticmethod
+    def _check_event(dellin, event_type: str, roles) -> None:
+        directory = dellin.event_types()
+        if event_type not in directory:
+            raise EventRejected(
+                f"eventType {event_type!r} is not in the event-type directory",
+                [{"field": "eventType", "bad_values": [event_type], "valid_values": list(directory)}],
+            )
+        if roles is not None:
+            bad = [r for r in roles if r not in rules.ROLES]
+            if bad:
+                raise EventRejected(
+                    f"roles has unknown roles: {', '.join(map(str, bad))}",
+                    [{"field": "roles", "bad_values": bad, "valid_values": list(rules.ROLES)}],
+                )
+
+    @staticmethod
+    def _matches(dellin, order_number: str, event_type: str, roles) -> list:
+        """SPEC 3.1 matching; an event's ``roles`` narrow the matched roles further
+        (the event concerns those parties, the subscriber hears only of its own)."""
+        found = dellin.subscriptions_for_event(order_number, event_type)
+        if roles is None:
+            return found
+        wanted = set(roles)
+        narrowed = []
+        for sub, matched in found:
+            shared = [r for r in matched if r in wanted]
+            if shared:
+                narrowed.append((sub, shared))
+        return narrowed
+
+    # ------------------------------------------------------------ retries
+    def _run_until(self, until: datetime) -> tuple[list[dict], bool]:
+        ran: list[dict] = []
+        first_world = None
+        while not self._closed:
+            with self._store.lock:
+                world = self._world()
+                if first_world is None:
+                    first_world = world
+                elif not world.same_as(first_world):
+                    return ran, False  # reset or replaced meanwhile: that advance is over
+                batch = world.deliveries.queue.pop_due(until)
+                if not batch:
+                    return ran, True
+                self._clock.move_to(batch[0].due)
+            chains: dict[int, list[PendingRetry]] = {}
+            for retry in batch:
+                chains.setdefault(retry.subscription_id, []).append(retry)
+            results: dict[int, list[dict]] = {}
+            for chain_result in self._map(lambda chain: self._run_chain(world, chain), list(chains.values())):
+                results.update(chain_result)
+            entries = [entry for retry in batch for entry in results.get(id(retry), ())]
+            with self._store.lock:
+                if self._intact(world):
+                    world.deliveries.log.extend(entries)
+            ran.extend(entries)
+        return ran, True
+
+    def _run_chain(self, world: _World, retries: list[PendingRetry]) -> dict[int, list[dict]]:
+        """One subscription's retries due at one instant, in order."""
+        out: dict[int, list[dict]] = {}
+        for retry in retries:
+            with self._store.lock:
+                if not self._intact(world):
+                    break
+                job, dropped = self._decide(world, retry)
+            if dropped is not None:
+                out[id(retry)] = [dropped]
+                continue
+            outcome = self._attempt(job)
+            with self._store.lock:
+                if not self._intact(world):
+                    out[id(retry)] = [self._entry(job, outcome, None, None)]
+                    break
+                out[id(retry)] = self._apply(world, job, outcome)
+        return out
+
+    def _decide(self, world: _World, retry: PendingRetry):
+        """The attempt to make for a due retry, or the log entry of dropping it."""
+        now = self._clock.now()
+        sub = world.dellin.subscriptions.get(retry.subscription_id)
+        if sub is None:
+            return None, self._dropped(retry, SUBSCRIPTION_DELETED, now, None)
+        if sub.state == rules.DISABLED:
+            return None, self._dropped(retry, SUBSCRIPTION_DISABLED, now, sub.state)
+        # the subscription's current URL: a client that fixed its URL gets the retries there
+        return _Job(retry.notification, retry.attempt, sub.url, now, retry.first_attempt_at), None
+
+    # ------------------------------------------------------------ one attempt
+    def _attempt(self, job: _Job) -> Outcome:
+        rule = self._faults().webhook_failure(job.url)
+        if rule is not None:
+            return Outcome.from_fault(rule)  # no network call at all
+        return self._sender.send(job.url, job.notification.body, job.notification.headers(job.attempt))
+
+    def _apply(self, world: _World, job: _Job, outcome: Outcome) -> list[dict]:
+        """The state machine; returns the attempt's log entry (and any retries it dropped)."""
+        sub = world.dellin.subscriptions.get(job.notification.subscription_id)
+        next_due = None
+        dropped: list[dict] = []
+        # a subscription disabled or deleted while the attempt was in flight stays as it is
+        if sub is not None and sub.state != rules.DISABLED:
+            if outcome.ok:
+                sub.state = rules.ENABLED
+                sub.failures = 0
+            else:
+                sub.failures += 1
+                sub.state = rules.ERROR
+                if sub.failures >= self._max_failures:
+                    sub.state = rules.DISABLED
+                    for retry in world.deliveries.queue.drop_subscription(sub.id):
+                        dropped.append(self._dropped(retry, SUBSCRIPTION_DISABLED, job.attempted_at, sub.state))
+                else:
+                    next_due = next_retry_due(
+                        self._schedule, self._delays_from, job.attempt, job.attempted_at, job.first_attempt_at
+                    )
+                    if next_due is not None:
+                        world.deliveries.queue.push(
+                            PendingRetry(job.notification, job.attempt + 1, next_due, job.first_attempt_at)
+                        )
+        return [self._entry(job, outcome, next_due, sub.state if sub is not None else None), *dropped]
+
+    # ------------------------------------------------------------ log entries
+    @staticmethod
+    def _entry(job: _Job, outcome: Outcome, next_due, state) -> dict:
+        n = job.notification
+        return {
+            "notification_id": n.id,
+            "subscription_id": n.subscription_id,
+            "url": job.url,
+            "event_type": n.event_type,
+            "order_number": n.order_number,
+            "attempt": job.attempt,
+            "time": iso(job.attempted_at),
+            "outcome": DELIVERED if outcome.ok else FAILED,
+            "status": outcome.status,
+            "error": outcome.error,
+            "detail": outcome.detail,
+            "fault": outcome.fault,
+            "next_retry_at": iso(next_due) if next_due is not None else None,
+            "subscription_state": state,
+        }
+
+    @staticmethod
+    def _dropped(retry: PendingRetry, reason: str, now: datetime, state) -> dict:
+        n = retry.notification
+        return {
+            "notification_id": n.id,
+            "subscription_id": n.subscription_id,
+            "url": None,
+            "event_type": n.event_type,
+            "order_number": n.order_number,
+            "attempt": retry.attempt,
+            "time": iso(now),
+            "outcome": DROPPED,
+            "status": None,
+            "error": reason,
+            "detail": "the retry was dropped: " + reason.replace("_", " "),
+            "fault": None,
+            "next_retry_at": None,
+            "subscription_state": state,
+        }
+
+    # ------------------------------------------------------------ plumbing
+    def _world(self) -> _World:
+        return _World(self._store.dellin, self._store.deliveries)
+
+    def _intact(self, world: _World) -> bool:
+        return world.same_as(self._world())
+
+    def _scheduled(self) -> None:
+        listener = self.on_scheduled
+        if listener is not None:
+            listener()
+
+    def _map(self, func, items: list) -> list:
+        """``func`` over ``items``, concurrently when there is more than one; results in order."""
+        if len(items) <= 1 or self._config.webhook_concurrency <= 1:
+            return [func(item) for item in items]
+        pool = self._executor()
+        if pool is None:
+            return [func(item) for item in items]
+        return list(pool.map(func, items))
+
+    def _executor(self) -> ThreadPoolExecutor | None:
+        with self._pool_lock:
+            if self._closed:
+                return None
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(
+                    max_workers=self._config.webhook_concurrency, thread_name_prefix="mockserver-delivery"
+                )
+                # idle workers go away with the engine even if nobody calls close()
+                weakref.finalize(self, self._pool.shutdown, wait=False)
+            return self._pool

@@ -1,0 +1,162 @@
+"""POSTing one notification and saying how it went.
+
+Outcomes: a 2xx answer is a success; any other status, a refused connection,
+a DNS error, a TLS error, a timeout or another connection error is a failure
+with an error kind. Redirects are never followed (a 3xx is a failure).
+"""
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+from dataclasses import dataclass
+from http.cookiejar import DefaultCookiePolicy
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+
+from .notification import CONTENT_TYPE, USER_AGENT
+
+# error kinds, as they appear in the delivery log
+HTTP_STATUS = "http_status"
+TIMEOUT = "timeout"
+CONNECTION_REFUSED = "connection_refused"
+DNS_ERROR = "dns_error"
+TLS_ERROR = "tls_error"
+CONNECTION_ERROR = "connection_error"
+INVALID_URL = "invalid_url"
+ERROR_KINDS = (HTTP_STATUS, TIMEOUT, CONNECTION_REFUSED, DNS_ERROR, TLS_ERROR, CONNECTION_ERROR, INVALID_URL)
+
+# a receiver's answer body is drained (so the connection can be reused) only when small
+_DRAIN_LIMIT = 64 * 1024
+_TEMPLATE_CACHE_SIZE = 4096
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    status: int | None = None
+    error: str | None = None  # one of ERROR_KINDS on failure
+    detail: str | None = None  # a short human explanation
+    fault: int | None = None  # the fault rule that simulated this failure
+
+    @classmethod
+    def from_status(cls, status: int) -> "Outcome":
+        if 200 <= status < 300:
+            return cls(True, status)
+        detail = f"HTTP {status}"
+        if 300 <= status < 400:
+            detail += " (redirects are not followed)"
+        return cls(False, status, HTTP_STATUS, detail)
+
+    @classmethod
+    def from_fault(cls, rule: dict) -> "Outcome":
+        if rule.get("timeout"):
+            return cls(False, None, TIMEOUT, "simulated by a fault rule", rule.get("fault"))
+        status = int(rule.get("status", 500))
+        return cls(False, status, HTTP_STATUS, f"HTTP {status}, simulated by a fault rule", rule.get("fault"))
+
+
+class WebhookSender:
+    """One ``requests.Session`` (pooled connections) shared by the delivery threads.
+
+    The session ignores the environment (proxies, ``REQUESTS_CA_BUNDLE``) and
+    keeps no cookies: what a delivery does depends on the mock's config only.
+    """
+
+    def __init__(self, config, *, pool_size: int = 16):
+        self.timeout = float(config.webhook_timeout_seconds)
+        self.verify = config.webhook_ca_bundle or True
+        session = requests.Session()
+        session.trust_env = False
+        session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+        session.headers = {"User-Agent": USER_AGENT, "Content-Type": CONTENT_TYPE, "Accept": "*/*"}
+        adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        self._session = session
+        self._templates: dict[str, requests.PreparedRequest] = {}
+        self._templates_lock = threading.Lock()
+
+    def _template(self, url: str) -> requests.PreparedRequest:
+        # preparing a URL (parsing, IDNA) costs more than the rest of an attempt
+        template = self._templates.get(url)
+        if template is None:
+            template = self._session.prepare_request(requests.Request("POST", url, data=b""))
+            with self._templates_lock:
+                if len(self._templates) >= _TEMPLATE_CACHE_SIZE:
+                    self._templates.clear()
+                self._templates[url] = template
+        return template
+
+    def send(self, url: str, body: bytes, headers: dict[str, str]) -> Outcome:
+        try:
+            prepared = self._template(url).copy()
+            prepared.headers.update(headers)
+            prepared.body = body
+            prepared.headers["Content-Length"] = str(len(body))
+            adapter = self._session.get_adapter(prepared.url)
+            # the adapter never follows redirects: the 3xx itself is the answer
+            response = adapter.send(prepared, stream=True, timeout=(self.timeout, self.timeout), verify=self.verify)
+        except Exception as exc:  # every way a delivery can go wrong is an outcome, never a crash
+            return Outcome(False, None, classify(exc), _short(exc))
+        try:
+            _drain(response)
+        finally:
+            response.close()
+        return Outcome.from_status(response.status_code)
+
+    def close(self) -> None:
+        self._session.close()
+
+
+def _drain(response) -> None:
+    length = response.headers.get("Content-Length")
+    if length is None or not length.isdigit() or int(length) > _DRAIN_LIMIT:
+        return
+    try:
+        response.raw.read(int(length) + 1, decode_content=False)
+    except Exception:
+        # the status already arrived; a broken body does not change the outcome
+        pass
+
+
+def classify(exc: BaseException) -> str:
+    """The error kind of an exception raised while sending."""
+    if isinstance(exc, requests.exceptions.SSLError):
+        return TLS_ERROR
+    if isinstance(exc, requests.exceptions.Timeout):
+        return TIMEOUT
+    if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                        requests.exceptions.InvalidSchema, requests.exceptions.URLRequired)):
+        return INVALID_URL
+    causes = list(_causes(exc))
+    if any(isinstance(c, (urllib3.exceptions.NameResolutionError, socket.gaierror)) for c in causes):
+        return DNS_ERROR
+    if any(isinstance(c, ConnectionRefusedError) for c in causes):
+        return CONNECTION_REFUSED
+    if any(isinstance(c, (ssl.SSLError, urllib3.exceptions.SSLError)) for c in causes):
+        return TLS_ERROR
+    if any(isinstance(c, (TimeoutError, socket.timeout, urllib3.exceptions.TimeoutError)) for c in causes):
+        return TIMEOUT
+    return CONNECTION_ERROR
+
+
+def _causes(exc: BaseException, depth: int = 0):
+    """The exception and everything it wraps: args, ``reason``, cause and context."""
+    if exc is None or depth > 8:
+        return
+    yield exc
+    nested = [getattr(exc, "reason", None), exc.__cause__, exc.__context__]
+    nested += [arg for arg in getattr(exc, "args", ()) if isinstance(arg, BaseException)]
+    for inner in nested:
+        if isinstance(inner, BaseException) and inner is not exc:
+            yield from _causes(inner, depth + 1)
+
+
+def _short(exc: BaseException) -> str:
+    # the innermost cause says it best ("[Errno 111] Connection refused")
+    innermost = list(_causes(exc))[-1]
+    text = str(innermost) or type(innermost).__name__
+    return text if len(text) <= 200 else text[:197] + "..."
