@@ -11,6 +11,7 @@ ROUTE_MODULES = (
     "mockserver.dellin.routes",
     "mockserver.admin.routes",
     "mockserver.admin.faults",
+    "mockserver.delivery.admin_routes",
 )
 
 
