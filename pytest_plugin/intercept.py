@@ -311,8 +311,10 @@ class Interceptor:
                 _active.remove(self)
                 if not _active:
                     _remove_patches()
-        if self._requests_adapter is not None:
-            self._requests_adapter.close()
+        # close pooled connections to an external mock, so it can stop at once
+        for transport in (self._requests_adapter, self._httpx_transport):
+            if transport is not None:
+                transport.close()
 
     def __enter__(self) -> "Interceptor":
         return self.start()

@@ -1,0 +1,141 @@
+"""The interceptor: the real base URLs reach the mock, in-process or over HTTP."""
+from __future__ import annotations
+
+import httpx
+import pytest
+import requests
+from requests.adapters import HTTPAdapter
+
+from mockserver import create_app
+from pytest_plugin.intercept import api_for_url, intercept
+from pytest_plugin.server import start_local
+
+MASTER = "22eac1c27af4be7b9d04da2ce1af111b"
+CREATE = "/v2/user/session/delivery/create"
+READ = "/v2/user/session/delivery/read"
+
+
+@pytest.fixture
+def app():
+    return create_app()
+
+
+@pytest.fixture
+def live():
+    """A mock on a socket (the plugin's server, which closes client connections on stop)."""
+    server = start_local("127.0.0.1", 0)
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize(
+    "url, api",
+    [
+        ("https://api.eu.navixy.com/v2/user/session/delivery/create", "navixy"),
+        ("https://API.US.navixy.com:443/v2/x", "navixy"),
+        ("https://api.dellin.ru/v1/webhooks", "dellin"),
+        ("http://api.dellin.ru/v1/webhooks", None),
+        ("https://api.dellin.ru:8443/v1/webhooks", None),
+        ("https://example.com/v2", None),
+    ],
+)
+def test_which_urls_are_routed(url, api):
+    assert api_for_url(url) == api
+
+
+def test_requests_and_httpx_reach_the_same_app_without_a_socket(app):
+    with intercept(app):
+        created = requests.post("https://api.eu.navixy.com" + CREATE, json={"hash": MASTER})
+        assert created.status_code == 200, created.text
+        # another Navixy host, another client library, the same state
+        read = httpx.get("https://api.us.navixy.com" + READ, params={"hash": MASTER})
+        assert read.status_code == 200
+        assert read.json()["value"] == created.json()["value"]
+        with httpx.Client() as client:
+            form = client.post("https://api.eu.navixy.com" + READ, data={"hash": MASTER})
+        assert form.json()["value"] == created.json()["value"]
+        # Dellin lives at the host root
+        dellin = requests.post("https://api.dellin.ru/v1/no_such_endpoint", json={})
+        assert dellin.status_code == 404
+        assert "metadata" in dellin.json()
+    from mockserver.app import runtime_of
+
+    journal = runtime_of(app).journal.entries()
+    assert [e["operation"] for e in journal[:3]] == ["navixy.delivery.create", "navixy.delivery.read",
+                                                    "navixy.delivery.read"]
+
+
+def test_a_session_made_before_activation_is_routed_too(app):
+    session = requests.Session()
+    with intercept(app):
+        answer = session.get("https://api.eu.navixy.com" + READ, headers={"Authorization": "NVX " + MASTER})
+    assert answer.json()["status"]["code"] == 201
+    assert answer.url == "https://api.eu.navixy.com" + READ
+
+
+def test_paths_outside_an_api_get_a_404_in_its_envelope(app):
+    with intercept(app):
+        navixy = requests.get("https://api.eu.navixy.com/__mock/state")
+        dellin = httpx.get("https://api.dellin.ru/__mock/state")
+        dellin_v2 = requests.post("https://api.dellin.ru" + CREATE, json={"hash": MASTER})
+    assert navixy.status_code == 404 and navixy.json()["status"]["code"] == 111
+    assert dellin.status_code == 404 and dellin.json()["errors"][0]["code"] == 1005
+    assert dellin_v2.status_code == 404 and "errors" in dellin_v2.json()
+
+
+def test_other_hosts_are_left_alone_and_patches_are_removed(app, live):
+    original = requests.Session.get_adapter
+    original_httpx_init = httpx.Client.__init__
+    other = live
+    with intercept(app):
+        session = requests.Session()
+        assert isinstance(session.get_adapter(other.url), HTTPAdapter)
+        assert not isinstance(session.get_adapter("https://api.dellin.ru/"), HTTPAdapter)
+        # a real socket call to another host still works
+        assert requests.get(other.url + "/__mock/health").json() == {"status": "ok"}
+        assert httpx.get(other.url + "/__mock/health").json() == {"status": "ok"}
+    assert requests.Session.get_adapter is original
+    assert httpx.Client.__init__ is original_httpx_init
+
+
+def test_nested_interceptors_route_to_the_innermost(app):
+    inner_app = create_app(scenario={"name": "inner", "state": {"navixy": {"users": [{"hash": "f" * 32}]}}})
+    with intercept(app):
+        with intercept(inner_app):
+            inner = requests.get("https://api.eu.navixy.com" + CREATE, params={"hash": "f" * 32})
+        outer = requests.get("https://api.eu.navixy.com" + CREATE, params={"hash": "f" * 32})
+    assert inner.status_code == 200
+    assert outer.json()["status"]["code"] == 4
+
+
+def test_routing_to_an_external_mock_by_url(live):
+    with intercept(live.url):
+        created = requests.post("https://api.eu.navixy.com" + CREATE, json={"hash": MASTER})
+        read = httpx.post("https://api.us.navixy.com" + READ, json={"hash": MASTER})
+        refused = httpx.get("https://api.eu.navixy.com/other")
+        refused_requests = requests.get("https://api.dellin.ru/__mock/state")
+    assert created.status_code == 200 and created.url == "https://api.eu.navixy.com" + CREATE
+    assert read.json()["value"] == created.json()["value"]
+    assert refused.status_code == 404 and refused.json()["status"]["code"] == 111
+    assert refused_requests.status_code == 404 and "errors" in refused_requests.json()
+
+
+def test_mock_intercept_fixture_shares_the_mock_state(runner):
+    runner.pytester.makepyfile(
+        f"""
+        import httpx, requests
+
+        def test_through_the_real_urls(mock, mock_intercept):
+            r = requests.post("https://api.eu.navixy.com{CREATE}", json={{"hash": "{MASTER}"}})
+            assert r.status_code == 200
+            assert mock_intercept.in_process
+            mock.assert_called("navixy.delivery.create", times=1)
+            users = {{u["hash"]: u for u in mock.state()["navixy"]["users"]}}
+            assert users["{MASTER}"]["delivery_session"] == r.json()["value"]
+
+        def test_reset_applies(mock_intercept):
+            r = httpx.get("https://api.eu.navixy.com{READ}", params={{"hash": "{MASTER}"}})
+            assert r.json()["status"]["code"] == 201
+        """
+    )
+    runner.run("-p", "no:randomly").assert_outcomes(passed=2)
