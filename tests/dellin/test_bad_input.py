@@ -1,0 +1,86 @@
+"""Bodies that cannot be read, and methods and paths that do not exist: each
+answers in Dellin's envelope with its code, and changes nothing."""
+import pytest
+
+from .helpers import APPKEY, SESSION, codes_of, first_error
+
+PATHS = [
+    "/v3/auth/login.json",
+    "/v3/auth/logout.json",
+    "/v3/auth/session_info.json",
+    "/v1/webhooks/update",
+    "/v1/webhooks/delete",
+    "/v1/webhooks",
+    "/v1/webhooks/2",
+    "/v1/webhooks/2/orders/add",
+    "/v1/webhooks/2/orders/delete",
+    "/v1/webhooks/2/orders",
+]
+MiB = 1024 * 1024
+
+BAD_BODIES = {
+    "malformed JSON": ("application/json", b'{"appkey": ', 1001, 400),
+    "trailing garbage": ("application/json", b'{"appkey": "x"} x', 1001, 400),
+    "NaN": ("application/json", b'{"page": NaN}', 1001, 400),
+    "array": ("application/json", b"[1, 2]", 1001, 400),
+    "string": ("application/json", b'"appkey"', 1001, 400),
+    "null": ("application/json", b"null", 1001, 400),
+    "not UTF-8": ("application/json", b'{"appkey": "\xff\xfe"}', 1001, 400),
+    "deeply nested": ("application/json", b"[" * 100_000 + b"]" * 100_000, 1001, 400),
+    "over 1 MiB": ("application/json", b'{"appkey": "' + b"x" * MiB + b'"}', 1002, 413),
+    "form": ("application/x-www-form-urlencoded", b"appkey=x&sessionID=y", 1003, 415),
+    "text": ("text/plain", b'{"appkey": "x"}', 1003, 415),
+}
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("case", list(BAD_BODIES))
+def test_unreadable_bodies(client, runtime, path, case):
+    content_type, data, code, status = BAD_BODIES[case]
+    before = runtime.dump_state()
+    response = client.post(path, data=data, content_type=content_type)
+    assert (response.status_code, codes_of(response)) == (status, [code])
+    assert response.json["metadata"]["status"] == status
+    assert first_error(response)["fields"] == ["body"]
+    assert runtime.dump_state() == before
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_an_empty_body_names_the_missing_parameters(client, path):
+    response = client.post(path)
+    assert response.status_code == 400
+    assert set(codes_of(response)) == {1010}
+    assert "appkey" in {field for e in response.json["errors"] for field in e["fields"]}
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE", "OPTIONS"])
+def test_only_post_is_accepted(client, runtime, path, method):
+    before = runtime.dump_state()
+    response = client.open(path, method=method, json={"appkey": APPKEY, "sessionID": SESSION})
+    assert (response.status_code, codes_of(response)) == (405, [1004])
+    assert runtime.dump_state() == before
+
+
+@pytest.mark.parametrize("path", ["/v1/webhook", "/v1/webhooks/2/order", "/v3/auth/login", "/v1/webhooks/2/orders/add/x"])
+def test_unknown_paths(client, path):
+    response = client.post(path, json={"appkey": APPKEY, "sessionID": SESSION})
+    assert (response.status_code, codes_of(response)) == (404, [1005])
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_non_string_credentials(client, path):
+    response = client.post(path, json={"appkey": 1, "sessionID": ["x"], "login": None, "password": {}})
+    assert response.status_code == 400
+    wrong_types = {e["fields"][0] for e in response.json["errors"] if e["code"] == 1011}
+    assert "appkey" in wrong_types
+
+
+def test_unknown_parameters_are_tolerated_when_validation_is_relaxed():
+    from mockserver import create_app
+    from tests.contract import ContractClient
+
+    app = create_app(validate_requests=False)
+    app.test_client_class = ContractClient
+    response = app.test_client().post("/v1/webhooks", json={"appkey": APPKEY, "sessionID": SESSION, "extra": 1})
+    assert response.status_code == 200
