@@ -77,6 +77,9 @@ class ThreadedServer:
         # server closes its trigger pipe dies with EBADF
         self._server.task_dispatcher.shutdown(timeout=2)
         self._server.close()
+        # idle keep-alive connections would keep the serving loop alive
+        for channel in list(self._server._map.values()):
+            channel.handle_close()
         self._thread.join(timeout=5)
 
     def __enter__(self):
