@@ -183,3 +183,12 @@ def webhook_receiver():
         yield receiver
     finally:
         receiver.stop()
+
+
+# ---------------------------------------------------------------- scenario files as tests
+def pytest_collect_file(file_path, parent):
+    from .scenario_items import SUFFIXES, ScenarioFile, declares_scenario
+
+    if file_path.suffix in SUFFIXES and declares_scenario(file_path):
+        return ScenarioFile.from_parent(parent, path=file_path)
+    return None
