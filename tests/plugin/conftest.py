@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["pytester"]
+# pytester is enabled for the whole suite in pyproject.toml (addopts "-p pytester")
 
 REPO = Path(__file__).resolve().parents[2]
 
