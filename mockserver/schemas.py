@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from urllib.parse import urldefrag, urljoin
 
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
@@ -75,7 +76,7 @@ class SchemaSet:
                     schema = self.documents[name]
                     Draft202012Validator.check_schema(schema)
                     validator = Draft202012Validator(
-                        schema, registry=self.registry, format_checker=FormatChecker()
+                        _inlined(schema, self.registry), registry=self.registry, format_checker=FormatChecker()
                     )
                     self._validators[name] = validator
         return validator
@@ -112,6 +113,57 @@ class SchemaSet:
         if problems:
             lines = "\n".join(f"  at {p.path or '<root>'}: {p.message}" for p in problems)
             raise AssertionError(f"instance does not match {name}:\n{lines}")
+
+
+# Resolving a ``$ref`` through the registry on every validation cost more than
+# all the other checks of a request together, so each validator gets a copy of
+# its schema with the references inlined once, at compile time. Verdicts and
+# messages are unchanged; only ``schema_path`` shows the inlined shape.
+_DYNAMIC = ("$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor")
+_SCHEMA_MAPS = {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
+_ANNOTATIONS = {"title", "description", "$comment", "examples", "default", "deprecated"}
+
+
+def _inlined(schema: dict, registry: Registry) -> dict:
+    if any(key in json.dumps(schema) for key in _DYNAMIC):
+        return schema  # dynamic scopes depend on where a $ref sits: leave them alone
+    base = schema.get("$id", "")
+    try:
+        return _inline(schema, base, registry, ())
+    except Exception:  # an unresolvable $ref: keep the original, which reports it as before
+        return schema
+
+
+def _inline(node, base: str, registry: Registry, stack: tuple):
+    if isinstance(node, list):
+        return [_inline(item, base, registry, stack) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if isinstance(node.get("$id"), str):
+        base = urljoin(base, node["$id"])
+    out = {}
+    for key, value in node.items():
+        if key in ("enum", "const", "default", "examples"):
+            out[key] = value  # data, not subschemas
+        elif key in _SCHEMA_MAPS and isinstance(value, dict):
+            # names -> subschemas: a property may well be called "$ref"
+            out[key] = {name: _inline(sub, base, registry, stack) for name, sub in value.items()}
+        elif key != "$ref":
+            out[key] = _inline(value, base, registry, stack)
+    ref = node.get("$ref")
+    if not isinstance(ref, str):
+        return out
+    target = urljoin(base, ref)
+    if target in stack:  # recursion: keep the reference, absolute so it resolves anywhere
+        out["$ref"] = target
+        return out
+    contents = registry.resolver().lookup(target).contents
+    resolved = _inline(contents, urldefrag(target).url, registry, stack + (target,))
+    if set(out) <= _ANNOTATIONS:
+        return resolved
+    # a $ref beside other keywords applies like one more allOf branch
+    out["allOf"] = [resolved, *out.get("allOf", [])]
+    return out
 
 
 def _error_order(error):
