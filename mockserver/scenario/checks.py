@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..clock import parse_duration
 from ..faults import rules_problems
 from .matcher import pattern_problems
-from .variables import references
+from .variables import BUILTIN, references
 
 STEP_ACTIONS = ("request", "advance_clock", "trigger_event", "expect_deliveries", "expect_state")
 
@@ -21,7 +21,7 @@ def scenario_problems(doc: dict) -> list[tuple[str, str]]:
 
 def steps_problems(steps: list) -> list[tuple[str, str]]:
     out = []
-    saved: list[str] = []
+    saved: list[str] = list(BUILTIN)
     for index, step in enumerate(steps):
         where = f"steps[{index}]"
         actions = [k for k in STEP_ACTIONS if k in step]

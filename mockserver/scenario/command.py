@@ -26,7 +26,8 @@ def run_command(sources: list[str], target: str | None = None, admin_token: str 
     from ..app import create_app
     from ..server import ThreadedServer
 
-    with ThreadedServer(create_app()) as server:
+    # loopback http receivers (${receiver_url}) must be allowed
+    with ThreadedServer(create_app(allow_http_webhooks=True)) as server:
         print(f"mock started at {server.url}", file=out, flush=True)
         return _run_all(docs, server.url, True, None, out, failed)
 

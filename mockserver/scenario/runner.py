@@ -15,7 +15,7 @@ import requests
 
 from ..clock import parse_duration
 from .matcher import ABSENT, diff, mismatches
-from .variables import UnknownVariable, substitute
+from .variables import UnknownVariable, references, substitute
 
 ADMIN = "/__mock"
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
@@ -86,6 +86,7 @@ def run_scenario(
     admin_token: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     on_result=None,
+    variables: dict | None = None,
 ) -> list[StepResult]:
     """Run ``doc``'s steps against ``base_url``; one result per step.
 
@@ -93,9 +94,21 @@ def run_scenario(
     steps are skipped. ``load``: first load ``doc`` into the target (state,
     clock and faults) through ``POST /__mock/scenarios``. The first failure
     stops the run; the steps after it are reported skipped. ``on_result`` is
-    called with each result as soon as it is known.
+    called with each result as soon as it is known. ``variables`` seed
+    ``${name}``; ``base_url`` is always set, and ``receiver_url`` starts a
+    loopback receiver for the run when a step uses it and none is given.
     """
+    variables = {"base_url": base_url.rstrip("/"), **(variables or {})}
+    if "receiver_url" not in variables and any(n == "receiver_url" for _, n in references(doc.get("steps") or [])):
+        from .receiver import LocalReceiver
+
+        with LocalReceiver() as receiver:
+            return run_scenario(
+                doc, base_url, admin=admin, load=load, session=session, admin_token=admin_token,
+                timeout=timeout, on_result=on_result, variables={**variables, "receiver_url": receiver.url},
+            )
     runner = _Runner(base_url, session or requests.Session(), admin, admin_token, timeout)
+    runner.saved.update(variables)
     results: list[StepResult] = []
 
     def record(result: StepResult) -> None:

@@ -9,6 +9,9 @@ from __future__ import annotations
 import json
 import re
 
+# set by the runner before the first step: the target's base URL, and a
+# loopback receiver that answers 200 (started only when a scenario uses it)
+BUILTIN = ("base_url", "receiver_url")
 VARIABLE = re.compile(r"\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
