@@ -140,8 +140,7 @@ def describe_delivery(entry: dict) -> str:
 
 
 DELIVERY_SUMMARY_FIELDS = (
-    "id", "notification_id", "subscription_id", "event_type", "eventType", "order_number", "orderNumber",
-    "url", "attempt", "outcome", "status",
+    "subscription_id", "attempt", "url", "event_type", "order_number", "outcome", "status", "error",
 )
 
 
