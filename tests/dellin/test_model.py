@@ -1,0 +1,153 @@
+"""The Dellin model without HTTP: seeds, dumps, the order set and event matching."""
+import copy
+
+import pytest
+
+from mockserver.clock import Clock
+from mockserver.config import MockConfig
+from mockserver.dellin.model import DellinSeedError, DellinState, Subscription
+from mockserver.dellin.orderset import BLOCK, OrderSet
+from mockserver.errors import DellinError
+
+from .helpers import APPKEY, SESSION
+
+START = "2024-06-01T09:00:00Z"
+
+
+def state(seed, **config):
+    return DellinState(seed, clock=Clock(START), config=MockConfig(**config))
+
+
+SEED = {
+    "appkeys": [APPKEY],
+    "event_types": ["order.custom.thing"],
+    "users": [
+        {
+            "login": "a@info.ru",
+            "password": "p",
+            "sessions": [SESSION],
+            "orders": [{"number": "1", "roles": ["sender"]}, {"number": "2"}],
+            "subscriptions": [
+                {"id": 4, "url": "https://h.example/a", "orderRoles": ["sender", "payer"], "orders": ["1", "2", "3"]},
+                {"id": 7, "url": "https://h.example/b", "eventTypes": ["order.custom.thing"], "orderRoles": ["receiver"],
+                 "state": "error", "orders": ["1"], "failures": 2},
+            ],
+        },
+        {"login": "b@info.ru", "subscriptions": [
+            {"id": 9, "url": "https://h.example/c", "orderRoles": ["customer"], "state": "disabled", "orders": ["1"]}]},
+    ],
+}
+
+
+def test_seed_round_trips_through_to_dict():
+    first = state(copy.deepcopy(SEED))
+    dumped = first.to_dict()
+    assert dumped["next_subscription_id"] == 10
+    again = state(copy.deepcopy(dumped))
+    assert again.to_dict() == dumped
+    sub = again.subscriptions[7]
+    assert (sub.owner, sub.state, sub.failures, sub.event_types) == ("a@info.ru", "error", 2, ["order.custom.thing"])
+    assert list(again.subscriptions[4].orders) == ["1", "2", "3"]
+
+
+def test_interface_for_the_delivery_engine():
+    s = state(copy.deepcopy(SEED))
+    assert isinstance(s.subscriptions[4], Subscription)
+    assert s.subscriptions[4].event_types is None
+    assert "2" in s.subscriptions[4].orders
+    assert s.users["a@info.ru"].orders == {"1": ["sender"], "2": None}
+    assert s.event_types()[-1] == "order.custom.thing"
+    assert "order.state.pickup" in s.event_types()
+
+
+def test_subscriptions_for_event_match_state_type_order_and_roles():
+    s = state(copy.deepcopy(SEED))
+    # order 1: user a is sender; sub 4 (sender, payer) matches on sender; sub 7 wants receiver; sub 9 is disabled
+    assert [(sub.id, roles) for sub, roles in s.subscriptions_for_event("1", "order.state.pickup")] == [(4, ["sender"])]
+    # order 2: roles unknown, every role matches
+    assert [(sub.id, roles) for sub, roles in s.subscriptions_for_event("2", "order.state.pickup")] == [
+        (4, ["sender", "payer"])]
+    # sub 7 (error state still delivers) covers only its own type
+    assert [(sub.id, roles) for sub, roles in s.subscriptions_for_event("1", "order.custom.thing", roles=["receiver"])] == [
+        (7, ["receiver"])]
+    assert s.subscriptions_for_event("404", "order.state.pickup") == []
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d["users"][1]["subscriptions"][0].update(id=4), "appears twice"),
+        (lambda d: d["users"][1].update(login="a@info.ru"), "appears twice"),
+        (lambda d: d["users"][1].update(sessions=[SESSION]), "appears twice"),
+        (lambda d: d["users"][0]["subscriptions"][0].update(eventTypes=["order.state.lost"]), "event-type directory"),
+        (lambda d: d["users"][0]["subscriptions"][0].update(url="http://h.example/"), "https"),
+        (lambda d: d.update(next_subscription_id=9), "above the highest"),
+    ],
+)
+def test_seeds_that_do_not_hold_together(change, message):
+    seed = copy.deepcopy(SEED)
+    change(seed)
+    with pytest.raises(DellinSeedError, match=message):
+        state(seed)
+
+
+def test_http_seed_is_fine_when_http_is_allowed():
+    seed = copy.deepcopy(SEED)
+    seed["users"][0]["subscriptions"][0]["url"] = "http://127.0.0.1:1/"
+    assert state(seed, allow_http_webhooks=True).subscriptions[4].url == "http://127.0.0.1:1/"
+
+
+def test_a_failed_create_changes_nothing():
+    s = state(copy.deepcopy(SEED))
+    before = s.to_dict()
+    with pytest.raises(DellinError):
+        s.create_subscription("a@info.ru", url="https://ok.example/", event_types=["order.state.lost"],
+                              order_roles=["sender"])
+    assert s.to_dict() == before
+
+
+def test_seeded_sessions_expire_after_the_lifetime_from_load():
+    clock = Clock(START)
+    s = DellinState(copy.deepcopy(SEED), clock=clock, config=MockConfig(dellin_session_ttl_seconds=10))
+    assert s.authenticate(APPKEY, SESSION).login == "a@info.ru"
+    clock.advance(10)
+    with pytest.raises(DellinError) as info:
+        s.authenticate(APPKEY, SESSION)
+    assert info.value.problems[0].code == 2005
+
+
+# ---------------------------------------------------------------- the order set
+def test_order_set_keeps_first_insertion_order_and_ignores_repeats():
+    orders = OrderSet(["b", "a"])
+    assert orders.add("c") is True
+    assert orders.add("a") is False
+    assert list(orders) == ["b", "a", "c"]
+    assert orders.discard("a") is True
+    assert orders.discard("a") is False
+    assert list(orders) == ["b", "c"] and len(orders) == 2
+    assert "b" in orders and "a" not in orders
+
+
+def test_order_set_slices_across_blocks_and_packs_after_many_deletes():
+    numbers = [str(n) for n in range(BLOCK * 10 + 7)]
+    orders = OrderSet(numbers)
+    assert orders.slice(BLOCK - 3, 10) == numbers[BLOCK - 3 : BLOCK + 7]
+    assert orders.slice(len(numbers) - 2, 10) == numbers[-2:]
+    assert orders.slice(len(numbers), 10) == []
+    kept = numbers[::9]
+    for number in numbers:
+        if number not in kept:
+            orders.discard(number)
+    assert list(orders) == kept
+    assert orders.slice(5, 3) == kept[5:8]
+    for number in kept[:-1]:
+        orders.discard(number)
+    assert list(orders) == kept[-1:]
+    orders.add("new")
+    assert orders.slice(0, 5) == [kept[-1], "new"]
+
+
+def test_order_set_equality_and_repr():
+    assert OrderSet(["1", "2"]) == OrderSet(["1", "2"])
+    assert OrderSet(["1", "2"]) != OrderSet(["2", "1"])
+    assert "size=7" in repr(OrderSet(map(str, range(7))))
