@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from flask import Blueprint, request
 
@@ -53,7 +54,11 @@ def state_get():
 def state_put():
     state = json_body()
     schema_checked("state.schema.json", state)
-    runtime().replace_state(state)
+    try:
+        runtime().replace_state(state)
+    except ValueError as exc:
+        # the schema allows it but it does not hold together (e.g. a DellinSeedError)
+        raise AdminError(str(exc), ["inconsistent_state"], status=422) from None
     return respond(runtime().dump_state())
 
 
@@ -68,6 +73,11 @@ def clock_advance():
         seconds = parse_duration(body["seconds"] if "seconds" in body else body["by"])
     except ValueError as exc:
         raise AdminError(str(exc), status=422) from None
+    try:
+        # refuse before moving anything: a datetime cannot pass the year 9999
+        runtime().clock.now() + timedelta(seconds=seconds)
+    except OverflowError:
+        raise AdminError(f"advancing by {seconds} seconds would pass the year 9999", status=422) from None
     ran = runtime().advance_clock(seconds)
     return respond({**runtime().clock.describe(), "advanced_seconds": seconds, "deliveries": ran})
 
