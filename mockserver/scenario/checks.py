@@ -21,7 +21,7 @@ def scenario_problems(doc: dict) -> list[tuple[str, str]]:
 
 def steps_problems(steps: list) -> list[tuple[str, str]]:
     out = []
-    saved: list[str] = list(BUILTIN)
+    saved: list[str] = []
     for index, step in enumerate(steps):
         where = f"steps[{index}]"
         actions = [k for k in STEP_ACTIONS if k in step]
@@ -33,7 +33,7 @@ def steps_problems(steps: list) -> list[tuple[str, str]]:
             if key == "save":
                 continue
             for path, name in references(value, f"{where}.{key}"):
-                if name not in saved:
+                if name not in saved and name not in BUILTIN:
                     known = ", ".join(saved) if saved else "none yet"
                     out.append((path, f"${{{name}}} is used before any step saves it (saved so far: {known})"))
         saved.extend(k for k in (step.get("save") or {}) if k not in saved)
