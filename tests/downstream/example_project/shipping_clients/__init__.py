@@ -1,0 +1,1 @@
+"""A downstream project's API clients: they talk to the production URLs."""

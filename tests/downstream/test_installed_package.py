@@ -1,0 +1,57 @@
+"""Install the package into a fresh virtualenv and run a downstream project's
+suite with it, as a user would: the plugin loads from its entry point, and the
+schemas and scenarios come from inside the wheel."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = Path(__file__).resolve().parent / "example_project"
+
+
+def run(args, cwd, timeout=600):
+    # nothing from this checkout may leak in: no PYTHONPATH, another folder
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_ADDOPTS", "VIRTUAL_ENV")}
+    env.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def venv_python(tmp_path_factory) -> Path:
+    venv = tmp_path_factory.mktemp("venv")
+    created = run([sys.executable, "-m", "venv", str(venv)], cwd=venv)
+    assert created.returncode == 0, created.stderr
+    python = venv / "bin" / "python"
+    installed = run([str(python), "-m", "pip", "install", "-q", str(REPO), "pytest"], cwd=venv)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    return python
+
+
+@pytest.mark.live
+def test_the_downstream_suite_passes_against_the_installed_package(venv_python, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+    result = run([str(venv_python), "-m", "pytest", "-p", "no:cacheprovider", "-v"], cwd=project)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "navixy-dellin-mockserver" in output  # loaded through its pytest11 entry point
+    # exit code 0: every test passed; and the tests did run
+    assert re.search(r"\b7 passed\b", output), output
+
+
+@pytest.mark.live
+def test_the_bundled_scenarios_ship_in_the_wheel_and_run_as_items(venv_python, tmp_path):
+    where = run([str(venv_python), "-c", "import mockserver.resources as r; print(r.scenarios_dir())"], cwd=tmp_path)
+    scenarios = Path(where.stdout.strip())
+    assert where.returncode == 0 and "site-packages" in str(scenarios), where.stdout + where.stderr
+    assert (scenarios / "default.yaml").is_file()
+    result = run([str(venv_python), "-m", "pytest", "-p", "no:cacheprovider", str(scenarios)], cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " passed" in result.stdout
