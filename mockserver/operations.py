@@ -19,6 +19,7 @@ class Operation:
     response_schema: str | None = None  # the success response
     error_schema: str | None = None
     query_params: tuple[str, ...] = field(default=())
+    success_status: int = 200  # the status of a successful answer (documented in OpenAPI)
 
     @property
     def endpoint(self) -> str:

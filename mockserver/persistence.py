@@ -96,8 +96,11 @@ def read_snapshot(path: Path, schemas) -> dict:
     return document
 
 
-def restore(mock, document: dict) -> None:
-    mock.replace_state(document["state"])
+def restore(mock, document: dict, path: Path) -> None:
+    try:
+        mock.replace_state(document["state"])
+    except ValueError as exc:
+        raise StateFileError(f"{path}: the saved state does not hold together: {exc}") from None
     clock = document.get("clock") or {}
     if mock.clock.mode == VIRTUAL and clock.get("mode") == VIRTUAL and clock.get("now"):
         mock.clock.move_to(parse_instant(clock["now"]))
@@ -120,7 +123,7 @@ class StatePersister:
         if not self.path.parent.is_dir():
             raise StateFileError(f"{self.path}: the folder does not exist")
         if self.path.exists():
-            restore(self.mock, read_snapshot(self.path, self.mock.schemas))
+            restore(self.mock, read_snapshot(self.path, self.mock.schemas), self.path)
             log.info("restored the state from %s", self.path)
         self.save()
 

@@ -11,7 +11,7 @@ from .operations import _op
 FAULTS_LIST = _op("faults.list", "/faults", ["GET"], "The fault rules, with how often each fired")
 FAULTS_ADD = _op(
     "faults.add", "/faults", ["POST"], "Add a fault rule, or {\"faults\": [rules]}; all are checked before any is added",
-    request_schema="scenario/fault.schema.json",
+    request_schema="scenario/fault.schema.json", success_status=201,
 )
 FAULTS_CLEAR = _op("faults.clear", "/faults", ["DELETE"], "Remove every fault rule")
 

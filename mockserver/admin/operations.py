@@ -2,7 +2,7 @@
 from ..operations import Operation
 
 
-def _op(name, path, methods, summary, request_schema=None, response_schema=None):
+def _op(name, path, methods, summary, request_schema=None, response_schema=None, success_status=200):
     return Operation(
         name=f"admin.{name}",
         api="admin",
@@ -12,6 +12,7 @@ def _op(name, path, methods, summary, request_schema=None, response_schema=None)
         request_schema=request_schema,
         response_schema=response_schema,
         error_schema="admin/error.schema.json",
+        success_status=success_status,
     )
 
 
