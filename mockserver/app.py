@@ -54,45 +54,48 @@ def runtime_of(app: Flask) -> MockRuntime:
 
 
 # ------------------------------------------------------------------ hooks
+# These run on every request. Each use of the ``g``/``request``/``current_app``
+# proxies costs a context lookup, so each hook resolves them once.
 def _tag_request():
-    g.started = time.perf_counter()
-    g.api = api_for_path(request.path)
-    view = request.url_rule and _view_operation()
-    g.operation = view
-    g.faults_fired = []
+    ctx, req = g._get_current_object(), request._get_current_object()
+    ctx.started = time.perf_counter()
+    ctx.api = api_for_path(req.path)
+    ctx.operation = req.url_rule and _view_operation(req)
+    ctx.faults_fired = []
 
 
-def _view_operation():
+def _view_operation(req):
     from flask import current_app
 
-    func = current_app.view_functions.get(request.endpoint)
+    func = current_app.view_functions.get(req.endpoint)
     operation = getattr(func, "operation", None)
-    return operation.name if operation else operation_for_endpoint(request.endpoint)
+    return operation.name if operation else operation_for_endpoint(req.endpoint)
 
 
 def _journal_response(response):
     from flask import current_app
 
+    ctx, req = g._get_current_object(), request._get_current_object()
     mock = current_app.extensions[EXTENSION]
-    api = g.get("api") or api_for_path(request.path)
+    api = ctx.get("api") or api_for_path(req.path)
     if api != ADMIN:
         mock.journal.record(
             {
                 "time": iso(mock.clock.now()),
                 "api": api,
-                "operation": g.get("operation"),
-                "method": request.method,
-                "path": request.path,
-                "query": request.args.to_dict(flat=True),
-                "request": {"json": g.get("request_body"), "content_type": request.content_type},
-                "response": {"status": response.status_code, "json": g.get("response_body")},
-                "faults": list(g.get("faults_fired", [])),
+                "operation": ctx.get("operation"),
+                "method": req.method,
+                "path": req.path,
+                "query": req.args.to_dict(flat=True),
+                "request": {"json": ctx.get("request_body"), "content_type": req.content_type},
+                "response": {"status": response.status_code, "json": ctx.get("response_body")},
+                "faults": list(ctx.get("faults_fired", [])),
             }
         )
     if mock.config.access_log:
-        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        elapsed = (time.perf_counter() - ctx.get("started", time.perf_counter())) * 1000
         access_log.info(
-            '%s "%s %s" %s %.1fms', request.remote_addr, request.method, request.full_path.rstrip("?"),
+            '%s "%s %s" %s %.1fms', req.remote_addr, req.method, req.full_path.rstrip("?"),
             response.status_code, elapsed,
         )
     return response
