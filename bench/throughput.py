@@ -1,0 +1,64 @@
+"""Figure 1: standalone requests per second against bare Flask.
+
+Both run as subprocesses on waitress with the same thread count; the load
+generator (wrk, or the Python fallback) is a third process. The bare app
+answers with the very body the mock sent for the same request.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+
+import requests
+
+from .load import run_load, tool_name
+from .result import NotAvailable, figure
+from .servers import ServerProcess, bare_command, mock_command
+
+TARGET = 0.9
+DURATION = 3.0
+WARMUP = 1.0
+ROUNDS = 2
+
+NAVIXY_READ = "/v2/user/session/delivery/read"
+NAVIXY_HASH = "66666666666666666666666666666666"  # default scenario: has a delivery session
+
+
+def _measure(url: str, body: dict) -> float:
+    run_load(url, body=body, duration=WARMUP)
+    result = run_load(url, body=body, duration=DURATION)
+    if result.non_2xx:
+        raise RuntimeError(f"{result.non_2xx} of {result.requests} answers to {url} were not 2xx")
+    return result.requests_per_second
+
+
+def compare(name: str, path: str, body: dict, mock_args=()) -> dict:
+    """Requests per second of the mock and of bare Flask for one request, best of ROUNDS."""
+    with ServerProcess(mock_command(*mock_args)) as mock:
+        sample = requests.post(mock.url + path, json=body, timeout=10)
+        if sample.status_code != 200:
+            raise NotAvailable(f"POST {path} answers {sample.status_code}: {sample.text[:200]}")
+        fd, bodies = tempfile.mkstemp(suffix=".json", prefix="bench-bodies-")
+        with os.fdopen(fd, "w") as handle:
+            json.dump({path: sample.json()}, handle)
+        try:
+            with ServerProcess(bare_command("--bodies", bodies)) as bare:
+                mock_rps, bare_rps = [], []
+                for _ in range(ROUNDS):  # alternate, so drift hits both alike
+                    mock_rps.append(_measure(mock.url + path, body))
+                    bare_rps.append(_measure(bare.url + path, body))
+        finally:
+            os.unlink(bodies)
+    ratio = max(mock_rps) / max(bare_rps)
+    return figure(
+        name, round(max(mock_rps)), "req/s",
+        baseline="bare Flask, same server", baseline_value=round(max(bare_rps)),
+        ratio=round(ratio, 2), target=f">= {TARGET}x", met=ratio >= TARGET,
+        load=tool_name(), rounds=ROUNDS, seconds=DURATION,
+        mock_runs=[round(r) for r in mock_rps], bare_runs=[round(r) for r in bare_rps],
+    )
+
+
+def run_navixy() -> dict:
+    return compare("navixy delivery/read throughput", NAVIXY_READ, {"hash": NAVIXY_HASH})
