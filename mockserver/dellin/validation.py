@@ -58,7 +58,8 @@ def _problems_of(error) -> list[DellinProblem]:
     where = _where(path)
     if keyword == "required":
         missing = [name for name in error.validator_value if name not in error.instance]
-        return [DellinProblem(codes.MISSING, f"{name} is required", [name]) for name in missing[:1]]
+        # jsonschema reports each missing name as its own error; merging drops the repeats
+        return [DellinProblem(codes.MISSING, f"{name} is required", [name]) for name in missing]
     if keyword == "additionalProperties":
         allowed = set(error.schema.get("properties", {}))
         extras = [name for name in error.instance if name not in allowed]
