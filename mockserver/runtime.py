@@ -98,6 +98,11 @@ class MockRuntime:
             stale.stop(timeout=self.config.webhook_timeout_seconds + 5)
         self._wake_scheduler()
 
+    @property
+    def scheduler(self) -> RetryScheduler | None:
+        """The real-mode retry scheduler while one runs."""
+        return self._scheduler
+
     def _wake_scheduler(self) -> None:
         scheduler = self._scheduler
         if scheduler is not None:

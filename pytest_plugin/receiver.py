@@ -69,8 +69,9 @@ class WebhookReceiver:
         scheme = "https" if ssl_context is not None else "http"
         self.base_url = f"{scheme}://{host}:{self.port}"
         self.url = self.base_url + path
-        self._thread = threading.Thread(target=self._server.serve_forever, name=f"webhook-receiver:{self.port}",
-                                        daemon=True)
+        # a short poll interval: stop() waits for the serving loop to notice
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name=f"webhook-receiver:{self.port}", daemon=True)
         self._thread.start()
 
     # ------------------------------------------------------------ behaviour

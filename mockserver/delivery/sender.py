@@ -156,7 +156,8 @@ def _causes(exc: BaseException, depth: int = 0):
 
 
 def _short(exc: BaseException) -> str:
-    # the innermost cause says it best ("[Errno 111] Connection refused")
-    innermost = list(_causes(exc))[-1]
-    text = str(innermost) or type(innermost).__name__
+    # the operating system's word says it best ("[Errno 111] Connection refused")
+    system = [c for c in _causes(exc) if isinstance(c, OSError) and c.errno is not None]
+    chosen = system[-1] if system else exc
+    text = str(chosen) or type(chosen).__name__
     return text if len(text) <= 200 else text[:197] + "..."
