@@ -35,6 +35,9 @@ def respond(body, status: int = 200, headers=None):
 
 def register(blueprint, operation, view) -> None:
     view.operation = operation
+    # an OPTIONS the table does not list is a 405 in the API's envelope,
+    # not Flask's automatic empty text/html 200
+    view.provide_automatic_options = False
     blueprint.add_url_rule(
         operation.path, endpoint=operation.endpoint, view_func=view, methods=list(operation.methods)
     )
