@@ -1,11 +1,14 @@
 """Every figure, in the order of the table: (key, title, function)."""
 from __future__ import annotations
 
-from . import reset, startup, throughput, validation
+from . import memory, orders_scale, reset, startup, throughput, validation
 
 ALL = (
     ("throughput-navixy", "navixy delivery/read throughput", throughput.run_navixy),
+    ("throughput-dellin", "dellin /v1/webhooks (list) throughput", throughput.run_dellin),
     ("startup", "serve: start to first response", startup.run),
     ("reset", "per-test reset", reset.run),
     ("validation", "validation overhead", validation.run),
+    ("orders", "orders page and check, 1,000 vs 100,000", orders_scale.run),
+    ("memory", "memory with 1,000,000 order numbers", memory.run),
 )

@@ -12,6 +12,7 @@ import tempfile
 
 import requests
 
+from .dellin_state import auth, order_numbers, state, subscription
 from .load import run_load, tool_name
 from .result import NotAvailable, figure
 from .servers import ServerProcess, bare_command, mock_command
@@ -62,3 +63,19 @@ def compare(name: str, path: str, body: dict, mock_args=()) -> dict:
 
 def run_navixy() -> dict:
     return compare("navixy delivery/read throughput", NAVIXY_READ, {"hash": NAVIXY_HASH})
+
+
+def run_dellin() -> dict:
+    """``POST /v1/webhooks`` (the list) for a user with three subscriptions."""
+    scenario = {
+        "name": "bench-dellin-list",
+        "description": "a Dellin user with three subscriptions",
+        "state": state([subscription(i, order_numbers(5, start=10 * i)) for i in (1, 2, 3)]),
+    }
+    fd, path = tempfile.mkstemp(suffix=".json", prefix="bench-scenario-")
+    with os.fdopen(fd, "w") as handle:
+        json.dump(scenario, handle)
+    try:
+        return compare("dellin /v1/webhooks (list) throughput", "/v1/webhooks", auth(), ("--scenario", path))
+    finally:
+        os.unlink(path)
