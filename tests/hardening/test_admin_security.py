@@ -95,4 +95,3 @@ def test_a_served_mock_on_a_public_address_demands_the_token():
         assert requests.get(local + "/__mock/health", timeout=5).status_code == 401
         assert requests.get(local + "/__mock/health", headers={ADMIN_TOKEN_HEADER: TOKEN}, timeout=5).status_code == 200
         assert requests.get(local + f"/v2/user/session/delivery/read?hash={MASTER}", timeout=5).status_code == 400
-        served.stop()
