@@ -46,6 +46,11 @@ class FaultRules:
         with self._lock:
             self._rules.clear()
 
+    def has_rules(self) -> bool:
+        """Whether any rule is set: the per-request check skips all work without one.
+        (A list's length is read atomically; no lock needed.)"""
+        return bool(self._rules)
+
     @staticmethod
     def _public(entry: dict) -> dict:
         return {"id": entry["id"], **copy.deepcopy(entry["rule"]), "fired": entry["fired"]}
