@@ -1,7 +1,7 @@
 """Every figure, in the order of the table: (key, title, function)."""
 from __future__ import annotations
 
-from . import memory, orders_scale, reset, startup, throughput, validation
+from . import memory, orders_scale, reset, retries, startup, throughput, validation
 
 ALL = (
     ("throughput-navixy", "navixy delivery/read throughput", throughput.run_navixy),
@@ -10,5 +10,6 @@ ALL = (
     ("reset", "per-test reset", reset.run),
     ("validation", "validation overhead", validation.run),
     ("orders", "orders page and check, 1,000 vs 100,000", orders_scale.run),
+    ("retries", "1,000 failing subscriptions, 3,000 retries", retries.run),
     ("memory", "memory with 1,000,000 order numbers", memory.run),
 )
