@@ -92,11 +92,12 @@ def _check_roles(roles) -> None:
 
 
 def _check_unique(values, field_name: str) -> None:
-    seen, repeated = set(), []
+    seen, repeated = set(), {}
     for value in values:
-        if value in seen and value not in repeated:
-            repeated.append(value)
+        if value in seen:
+            repeated[value] = None  # a dict keeps first-repeat order
         seen.add(value)
+    repeated = list(repeated)
     if repeated:
         raise DellinError.of(
             codes.DUPLICATE, f"{field_name} repeats {', '.join(map(str, repeated))}", [field_name], bad_values=repeated

@@ -2,6 +2,9 @@
 Schema, and every way it fails becomes a Dellin problem naming the field."""
 from __future__ import annotations
 
+import itertools
+import json
+
 from ..body import json_type
 from ..errors import DellinError, DellinProblem
 from ..schemas import format_path
@@ -26,16 +29,49 @@ _TYPE_WORDS = {
 }
 
 
+# a body of 1 MiB can hold 200,000 bad items: report the first ones, in linear time
+MAX_SCHEMA_ERRORS = 50
+MAX_BAD_VALUES = 20
+
+
 def check_body(schemas, schema_name: str, body: dict, *, allow_unknown: bool = False) -> None:
-    """Raise one ``DellinError`` listing every problem, or return."""
+    """Raise one ``DellinError`` listing every problem (up to a bound), or return."""
+    _check_array_sizes(schemas, schema_name, body)
+    found = itertools.islice(schemas.validator(schema_name).iter_errors(body), MAX_SCHEMA_ERRORS)
+    errors = sorted(found, key=_order)
+    # a value of the wrong type fails its enum or pattern too: report the type only
+    mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
     problems: list[DellinProblem] = []
-    for error in sorted(schemas.validator(schema_name).iter_errors(body), key=_order):
+    for error in errors:
+        if error.validator != "type" and tuple(error.absolute_path) in mistyped:
+            continue
         for problem in _problems_of(error):
             if allow_unknown and problem.code == codes.UNKNOWN_PARAMETER:
                 continue
             _merge(problems, problem)
     if problems:
         raise DellinError(*problems)
+
+
+def _check_array_sizes(schemas, schema_name: str, body: dict) -> None:
+    """An array over its ``maxItems`` is refused before the schema walks every item
+    (a valid item costs the schema walk far more than the count costs here)."""
+    properties = schemas.data(schema_name).get("properties", {})
+    for name, value in body.items():
+        limit = _resolved(schemas, schema_name, properties.get(name, {})).get("maxItems")
+        if isinstance(value, list) and limit is not None and len(value) > limit:
+            raise DellinError.of(codes.TOO_MANY, f"{name} has {len(value)} items; at most {limit}", [name])
+
+
+def _resolved(schemas, schema_name: str, schema: dict) -> dict:
+    # one level of "file.schema.json#/$defs/name", relative to the schema's folder
+    ref = schema.get("$ref")
+    if not ref or "#/$defs/" not in ref:
+        return schema
+    document, definition = ref.split("#/$defs/")
+    folder = schema_name.rsplit("/", 1)[0] + "/" if "/" in schema_name else ""
+    target = schemas.data(folder + document) if document else schemas.data(schema_name)
+    return target.get("$defs", {}).get(definition, {})
 
 
 def _order(error):
@@ -62,7 +98,7 @@ def _problems_of(error) -> list[DellinProblem]:
         return [DellinProblem(codes.MISSING, f"{name} is required", [name]) for name in missing]
     if keyword == "additionalProperties":
         allowed = set(error.schema.get("properties", {}))
-        extras = [name for name in error.instance if name not in allowed]
+        extras = [name for name in error.instance if name not in allowed][:MAX_BAD_VALUES]
         return [
             DellinProblem(
                 codes.UNKNOWN_PARAMETER,
@@ -79,14 +115,23 @@ def _problems_of(error) -> list[DellinProblem]:
         return [DellinProblem(code, detail, [_field_of(path)])]
     if keyword in ("enum", "const"):
         valid = list(error.validator_value) if keyword == "enum" else [error.validator_value]
-        detail = f"{where}: {error.instance!r} is not one of {', '.join(map(str, valid))}"
-        return [DellinProblem(code, detail, [_field_of(path)], valid_values=valid, bad_values=[error.instance])]
+        detail = f"{where}: {_short(error.instance)!r} is not one of {', '.join(map(str, valid))}"
+        return [DellinProblem(code, detail, [_field_of(path)], valid_values=valid, bad_values=[_short(error.instance)])]
     if keyword == "uniqueItems":
-        repeated = _repeats(error.instance)
+        repeated = [_short(v) for v in _repeats(error.instance)]
         return [DellinProblem(code, f"{where} repeats {', '.join(map(str, repeated))}", [_field_of(path)], bad_values=repeated)]
     detail = _value_detail(keyword, error, where)
-    bad = [error.instance] if not isinstance(error.instance, (list, dict)) else None
+    bad = [_short(error.instance)] if not isinstance(error.instance, (list, dict)) else None
     return [DellinProblem(code, detail, [_field_of(path)], bad_values=bad)]
+
+
+def _short(value, limit: int = 100):
+    """A value fit to echo back: long strings are cut."""
+    if isinstance(value, str) and len(value) > limit:
+        return value[:limit] + "..."
+    if isinstance(value, (list, dict)) and len(json.dumps(value)) > limit:
+        return f"<{json_type(value)} of {len(value)} items>"
+    return value
 
 
 def _value_detail(keyword: str, error, where: str) -> str:
@@ -100,7 +145,7 @@ def _value_detail(keyword: str, error, where: str) -> str:
     if keyword == "maxItems":
         return f"{where} has {len(error.instance)} items; at most {limit}"
     if keyword == "pattern":
-        return f"{where}: {error.instance!r} is not well formed (expected {limit})"
+        return f"{where}: {_short(error.instance)!r} is not well formed (expected {limit})"
     if keyword == "minLength":
         return f"{where} must not be empty" if limit == 1 else f"{where} is shorter than {limit} characters"
     if keyword == "maxLength":
@@ -108,12 +153,24 @@ def _value_detail(keyword: str, error, where: str) -> str:
     return f"{where}: {error.message}"
 
 
+def _key(value):
+    # JSON equality: 1 == 1.0, but true is not 1
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return ("number", float(value))
+    return ("json", json.dumps(value, sort_keys=True))
+
+
 def _repeats(values) -> list:
-    seen, repeated = [], []
+    """The values that occur more than once, each once, in first-repeat order."""
+    seen, reported, repeated = set(), set(), []
     for value in values:
-        if value in seen and value not in repeated:
+        key = _key(value)
+        if key in seen and key not in reported:
+            reported.add(key)
             repeated.append(value)
-        seen.append(value)
+            if len(repeated) == MAX_BAD_VALUES:
+                break
+        seen.add(key)
     return repeated
 
 
@@ -122,7 +179,12 @@ def _merge(problems: list[DellinProblem], new: DellinProblem) -> None:
     for old in problems:
         if old.code == new.code and old.fields == new.fields:
             if new.bad_values:
-                old.bad_values = (old.bad_values or []) + [v for v in new.bad_values if v not in (old.bad_values or [])]
+                old.bad_values = old.bad_values or []
+                known = {_key(v) for v in old.bad_values}
+                for value in new.bad_values:
+                    if _key(value) not in known and len(old.bad_values) < MAX_BAD_VALUES:
+                        old.bad_values.append(value)
+                        known.add(_key(value))
             return
     problems.append(new)
 

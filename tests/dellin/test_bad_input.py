@@ -84,3 +84,35 @@ def test_unknown_parameters_are_tolerated_when_validation_is_relaxed():
     app.test_client_class = ContractClient
     response = app.test_client().post("/v1/webhooks", json={"appkey": APPKEY, "sessionID": SESSION, "extra": 1})
     assert response.status_code == 200
+
+
+# ---------------------------------------------------------------- big bodies stay cheap and answers stay small
+BIG = [
+    ("/v1/webhooks/delete", {"ids": [1] * 100_000}, 1015, "ids"),
+    ("/v1/webhooks/2/orders/add", {"orderNumbers": ["a", "b"] * 50_000}, 1015, "orderNumbers"),
+    ("/v1/webhooks/update", {"url": "https://h.example/", "orderRoles": ["sender"] * 50_000}, 1015, "orderRoles"),
+    ("/v1/webhooks/update", {"url": "https://h.example/", "orderRoles": ["sender"],
+                             "eventTypes": ["order.state.pickup"] * 40_000}, 1015, "eventTypes"),
+    ("/v1/webhooks/2/orders", {"orderNumber": "1" * 500_000}, 1012, "orderNumber"),
+    ("/v1/webhooks/update", {"url": "https://h.example/", "orderRoles": ["sender"], "state": "x" * 500_000}, 1012, "state"),
+    ("/v1/webhooks/update", {"url": "https://h.example/", "orderRoles": [["a"] * 50_000]}, 1011, "orderRoles"),
+    ("/v1/webhooks", {f"k{i}": 1 for i in range(50_000)}, 1013, "k0"),
+]
+
+
+@pytest.mark.parametrize("path, params, code, field", BIG)
+def test_big_bad_bodies_get_a_short_answer(client, runtime, path, params, code, field):
+    before = runtime.dump_state()
+    response = client.post(path, json={"appkey": APPKEY, "sessionID": SESSION, **params})
+    assert response.status_code == 400
+    assert codes_of(response)[0] == code
+    assert first_error(response)["fields"] == [field]
+    assert len(response.data) < 8_000
+    assert runtime.dump_state() == before
+
+
+def test_a_mistyped_role_is_a_type_error_only(client):
+    response = client.post("/v1/webhooks/update", json={
+        "appkey": APPKEY, "sessionID": SESSION, "url": "https://h.example/", "orderRoles": ["sender", 5]})
+    assert codes_of(response) == [1011]
+    assert first_error(response)["detail"] == "orderRoles[1] must be a string, not number"
