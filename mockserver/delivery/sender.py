@@ -100,7 +100,8 @@ class WebhookSender:
             # the adapter never follows redirects: the 3xx itself is the answer
             response = adapter.send(prepared, stream=True, timeout=(self.timeout, self.timeout), verify=self.verify)
         except Exception as exc:  # every way a delivery can go wrong is an outcome, never a crash
-            return Outcome(False, None, classify(exc), _short(exc))
+            causes = _causes(exc)
+            return Outcome(False, None, classify(exc, causes), _short(exc, causes))
         try:
             _drain(response)
         finally:
@@ -122,7 +123,7 @@ def _drain(response) -> None:
         pass
 
 
-def classify(exc: BaseException) -> str:
+def classify(exc: BaseException, causes: list[BaseException] | None = None) -> str:
     """The error kind of an exception raised while sending."""
     if isinstance(exc, requests.exceptions.SSLError):
         return TLS_ERROR
@@ -131,7 +132,7 @@ def classify(exc: BaseException) -> str:
     if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
                         requests.exceptions.InvalidSchema, requests.exceptions.URLRequired)):
         return INVALID_URL
-    causes = list(_causes(exc))
+    causes = causes if causes is not None else _causes(exc)
     if any(isinstance(c, (urllib3.exceptions.NameResolutionError, socket.gaierror)) for c in causes):
         return DNS_ERROR
     if any(isinstance(c, ConnectionRefusedError) for c in causes):
@@ -143,21 +144,25 @@ def classify(exc: BaseException) -> str:
     return CONNECTION_ERROR
 
 
-def _causes(exc: BaseException, depth: int = 0):
-    """The exception and everything it wraps: args, ``reason``, cause and context."""
-    if exc is None or depth > 8:
-        return
-    yield exc
-    nested = [getattr(exc, "reason", None), exc.__cause__, exc.__context__]
-    nested += [arg for arg in getattr(exc, "args", ()) if isinstance(arg, BaseException)]
-    for inner in nested:
-        if isinstance(inner, BaseException) and inner is not exc:
-            yield from _causes(inner, depth + 1)
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and everything it wraps (args, ``reason``, cause, context), each once."""
+    found: list[BaseException] = []
+    seen: set[int] = set()
+    todo = [exc]
+    while todo and len(found) < 32:
+        current = todo.pop(0)
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        found.append(current)
+        todo += [getattr(current, "reason", None), current.__cause__, current.__context__]
+        todo += [arg for arg in getattr(current, "args", ()) if isinstance(arg, BaseException)]
+    return found
 
 
-def _short(exc: BaseException) -> str:
+def _short(exc: BaseException, causes: list[BaseException]) -> str:
     # the operating system's word says it best ("[Errno 111] Connection refused")
-    system = [c for c in _causes(exc) if isinstance(c, OSError) and c.errno is not None]
+    system = [c for c in causes if isinstance(c, OSError) and c.errno is not None]
     chosen = system[-1] if system else exc
     text = str(chosen) or type(chosen).__name__
     return text if len(text) <= 200 else text[:197] + "..."
