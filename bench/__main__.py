@@ -51,9 +51,9 @@ def run_all(selected: list[str] | None = None) -> list[dict]:
 def _number(value) -> str:
     if value is None:
         return "-"
-    if isinstance(value, float) and value < 10:
+    if isinstance(value, float) and abs(value) < 100:
         return f"{value:.3g}"
-    return f"{value:,.0f}" if isinstance(value, (int, float)) and abs(value) >= 10 else str(value)
+    return f"{value:,.0f}" if isinstance(value, (int, float)) else str(value)
 
 
 def format_table(rows: list[dict]) -> str:

@@ -1,15 +1,17 @@
 """Every figure, in the order of the table: (key, title, function)."""
 from __future__ import annotations
 
-from . import memory, orders_scale, reset, retries, startup, throughput, validation
+from . import inprocess, memory, orders_scale, pytest_suites, reset, retries, startup, throughput, validation
 
 ALL = (
     ("throughput-navixy", "navixy delivery/read throughput", throughput.run_navixy),
     ("throughput-dellin", "dellin /v1/webhooks (list) throughput", throughput.run_dellin),
+    ("inprocess", "in-process calls vs the live socket", inprocess.run),
     ("startup", "serve: start to first response", startup.run),
     ("reset", "per-test reset", reset.run),
     ("validation", "validation overhead", validation.run),
     ("orders", "orders page and check, 1,000 vs 100,000", orders_scale.run),
     ("retries", "1,000 failing subscriptions, 3,000 retries", retries.run),
     ("memory", "memory with 1,000,000 order numbers", memory.run),
+    ("pytest", "500 trivial tests: mock vs pytest-httpserver", pytest_suites.run),
 )
