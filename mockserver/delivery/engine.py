@@ -24,7 +24,8 @@ from ..dellin import rules
 from .log import DELIVERED, DROPPED, FAILED, SUBSCRIPTION_DELETED, SUBSCRIPTION_DISABLED
 from .notification import Notification, new_notification
 from .schedule import PendingRetry, next_retry_due
-from .sender import Outcome, WebhookSender
+# .sender (and with it ``requests``, a tenth of a second to import) is loaded
+# on the first attempt: most mocks start, answer tests and never send one
 
 
 class EventRejected(ValueError):
@@ -63,7 +64,8 @@ class DeliveryEngine:
         self._clock = clock
         self._config = config
         self._faults = faults  # callable: the runtime's current FaultRules
-        self._sender = sender if sender is not None else WebhookSender(config, pool_size=max(config.webhook_concurrency, 1) * 2)
+        self._sender_instance = sender  # None: made on the first real attempt
+        self._sender_lock = threading.Lock()
         self._max_failures = max(int(config.max_consecutive_failures), 1)
         self._schedule = tuple(config.retry_schedule_seconds)
         self._delays_from = config.retry_delays_from
@@ -128,7 +130,20 @@ class DeliveryEngine:
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
-        self._sender.close()
+        with self._sender_lock:
+            sender = self._sender_instance
+        if sender is not None:
+            sender.close()
+
+    @property
+    def _sender(self):
+        with self._sender_lock:
+            if self._sender_instance is None:
+                from .sender import WebhookSender
+
+                pool_size = max(self._config.webhook_concurrency, 1) * 2
+                self._sender_instance = WebhookSender(self._config, pool_size=pool_size)
+            return self._sender_instance
 
     # ------------------------------------------------------------ matching
     @staticmethod
@@ -222,6 +237,8 @@ class DeliveryEngine:
 
     # ------------------------------------------------------------ one attempt
     def _attempt(self, job: _Job) -> Outcome:
+        from .sender import Outcome
+
         rule = self._faults().webhook_failure(job.url)
         if rule is not None:
             return Outcome.from_fault(rule)  # no network call at all
