@@ -2,8 +2,10 @@
 
 - membership, add and discard: O(1) on average (a dict);
 - the k-th element, hence any page: O(log n) to find it, then O(page size);
-- memory: each number is stored once as a str, plus one dict entry and one
-  list slot; there is no per-number int or node object.
+- memory: each number is stored once, plus one dict entry and one list
+  slot; there is no per-number node object. A number in canonical decimal
+  form (digits, no leading zero, as Dellin's are) is kept as an int, which
+  takes half the memory of its str; it reads back as the same str.
 
 The numbers live in blocks of up to ``BLOCK`` strings, in insertion order.
 The dict maps a number to the block that holds it (a shared reference, so it
@@ -17,6 +19,19 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 BLOCK = 256
+_MAX_INT_DIGITS = 18  # beyond this an int is no smaller than the str
+
+
+def _encode(number: str):
+    """The stored form: an int for canonical decimal numbers, else the str itself.
+    The two never collide: a str is stored as a str only when it is not canonical."""
+    if len(number) <= _MAX_INT_DIGITS and number.isascii() and number.isdigit() and number[0] != "0":
+        return int(number)
+    return number
+
+
+def _decode(key) -> str:
+    return key if type(key) is str else str(key)
 
 
 class _Block:
@@ -84,7 +99,7 @@ class OrderSet:
     __slots__ = ("_where", "_blocks", "_sizes")
 
     def __init__(self, numbers: Iterable[str] = ()):
-        self._where: dict[str, _Block] = {}
+        self._where: dict[int | str, _Block] = {}
         self._blocks: list[_Block] = []
         self._sizes = _Fenwick()
         for number in numbers:
@@ -94,12 +109,12 @@ class OrderSet:
         return len(self._where)
 
     def __contains__(self, number) -> bool:
-        return number in self._where
+        return isinstance(number, str) and bool(number) and _encode(number) in self._where
 
     def __iter__(self) -> Iterator[str]:
         # a snapshot per block, so a concurrent change cannot break the loop
         for block in list(self._blocks):
-            yield from list(block.items)
+            yield from map(_decode, list(block.items))
 
     def __eq__(self, other) -> bool:
         if isinstance(other, OrderSet):
@@ -113,20 +128,24 @@ class OrderSet:
 
     def add(self, number: str) -> bool:
         """Append ``number``; False (and no move) when it is already there."""
-        if number in self._where:
+        if not isinstance(number, str) or not number:
+            raise TypeError(f"an order number is a non-empty str, not {number!r}")
+        key = _encode(number)
+        if key in self._where:
             return False
         block = self._blocks[-1] if self._blocks and len(self._blocks[-1].items) < BLOCK else self._new_block()
-        block.items.append(number)
-        self._where[number] = block
+        block.items.append(key)
+        self._where[key] = block
         self._sizes.add(block.index, 1)
         return True
 
     def discard(self, number: str) -> bool:
         """Remove ``number``; False when it was not there."""
-        block = self._where.pop(number, None)
-        if block is None:
+        if number not in self:
             return False
-        block.items.remove(number)  # at most BLOCK string comparisons
+        key = _encode(number)
+        block = self._where.pop(key)
+        block.items.remove(key)  # at most BLOCK comparisons
         self._sizes.add(block.index, -1)
         if len(self._blocks) > 4 and len(self._where) * 4 < len(self._blocks) * BLOCK:
             self._pack()
@@ -140,7 +159,7 @@ class OrderSet:
         while len(out) < count and position < total:
             block_index, offset = self._sizes.find(position)
             taken = self._blocks[block_index].items[offset : offset + count - len(out)]
-            out.extend(taken)
+            out.extend(map(_decode, taken))
             position += len(taken)
         return out
 
@@ -152,13 +171,13 @@ class OrderSet:
 
     def _pack(self) -> None:
         """Refill the blocks so that all but the last are full."""
-        numbers = list(self)
+        keys = [key for block in self._blocks for key in block.items]
         self._where.clear()
         self._blocks = []
-        for start in range(0, len(numbers), BLOCK):
+        for start in range(0, len(keys), BLOCK):
             block = _Block(len(self._blocks))
-            block.items = numbers[start : start + BLOCK]
+            block.items = keys[start : start + BLOCK]
             self._blocks.append(block)
-            for number in block.items:
-                self._where[number] = block
+            for key in block.items:
+                self._where[key] = block
         self._sizes.reset([len(b.items) for b in self._blocks])

@@ -38,7 +38,7 @@ def check_url(url: str, *, allow_http: bool) -> None:
     try:
         parts = urlsplit(url)
         host = parts.hostname
-        parts.port  # noqa: B018  (raises ValueError on a bad port)
+        _ = parts.port  # reading it raises ValueError on a port out of range
     except ValueError as exc:
         raise DellinError.of(codes.INVALID, f"url is not a valid URL: {exc}", ["url"], bad_values=[url]) from None
     scheme = parts.scheme.lower()

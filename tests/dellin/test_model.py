@@ -151,3 +151,17 @@ def test_order_set_equality_and_repr():
     assert OrderSet(["1", "2"]) == OrderSet(["1", "2"])
     assert OrderSet(["1", "2"]) != OrderSet(["2", "1"])
     assert "size=7" in repr(OrderSet(map(str, range(7))))
+
+
+def test_order_set_keeps_numbers_exactly_as_given():
+    # canonical decimal numbers are stored compactly, others as they are; all read back unchanged
+    given = ["8216702228554", "0123", "12-34", "abc", "1", "9" * 30, "82167022285540"]
+    orders = OrderSet(given)
+    assert list(orders) == given
+    assert orders.slice(0, 10) == given
+    assert all(number in orders for number in given)
+    assert "123" not in orders and 8216702228554 not in orders and "" not in orders
+    assert orders.discard("0123") and not orders.discard("123")
+    assert list(orders) == [n for n in given if n != "0123"]
+    with pytest.raises(TypeError):
+        orders.add(5)
