@@ -18,9 +18,9 @@ from .result import NotAvailable, figure
 from .servers import ServerProcess, bare_command, mock_command
 
 TARGET = 0.9
-DURATION = 3.0
+DURATION = 2.0
 WARMUP = 1.0
-ROUNDS = 2
+ROUNDS = 4
 
 NAVIXY_READ = "/v2/user/session/delivery/read"
 NAVIXY_HASH = "66666666666666666666666666666666"  # default scenario: has a delivery session

@@ -12,8 +12,8 @@ import time
 from .result import figure
 from .throughput import NAVIXY_HASH, NAVIXY_READ
 
-CALLS = 300
-ROUNDS = 20
+CALLS = 100
+ROUNDS = 40
 TARGET = 0.10
 
 
