@@ -21,7 +21,7 @@ from schemathesis.checks import (
 
 from mockserver import create_app
 
-MAX_EXAMPLES = int(os.environ.get("MOCK_FUZZ_EXAMPLES", "25"))
+MAX_EXAMPLES = int(os.environ.get("MOCK_FUZZ_EXAMPLES", "20"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 app = create_app()
