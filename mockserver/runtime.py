@@ -12,6 +12,7 @@ from .clock import Clock, REAL, VIRTUAL
 from .config import MockConfig
 from .delivery.engine import DeliveryEngine
 from .delivery.scheduler import RetryScheduler
+from .dellin.model import DellinSeedError
 from .faults import FaultRules
 from .journal import Journal
 from .scenario import loader
@@ -66,12 +67,18 @@ class MockRuntime:
         """Validate first, then swap everything at once: a bad scenario changes nothing."""
         scenario = loader.load(source, self.config.scenario_dirs)
         with self._lock, self.store.lock:
-            self.scenario = scenario
             settings = scenario.get("clock") or {}
             mode = self.config.clock_mode or settings.get("mode") or VIRTUAL
+            was_mode, was_now = self.clock.mode, self.clock.now()
+            # the new state is built on the new clock (session expiry counts from it)
             self.clock.restart(settings.get("start"), mode)
+            try:
+                self.store.reseed(self._seed(scenario))
+            except DellinSeedError as exc:
+                self.clock.restart(was_now, was_mode)
+                raise loader.ScenarioError(scenario.get("name", "<document>"), [f"at state.dellin.{exc}"]) from None
+            self.scenario = scenario
             self._clock_start = self.clock.now()
-            self.store.reseed(self._seed(scenario))
             self.journal.clear()
             self.faults = FaultRules(scenario.get("faults") or ())
         self._sync_scheduler()

@@ -27,6 +27,16 @@ class _Stop(Exception):
     pass
 
 
+def close_server(server) -> None:
+    """Stop a waitress server: workers first (a task still running when the
+    trigger pipe closes dies with EBADF), then the sockets, idle keep-alive
+    connections included, which would otherwise keep the serving loop alive."""
+    server.task_dispatcher.shutdown(timeout=2)
+    server.close()
+    for channel in list(server._map.values()):
+        channel.handle_close()
+
+
 def serve(app, host: str, port: int, *, threads: int = DEFAULT_THREADS, on_ready=None, on_stop=None) -> None:
     """Bind, announce, serve until a signal, then close. Binding errors raise OSError here."""
     server = waitress.create_server(app, host=host, port=port, threads=threads, ident="mockserver")
@@ -42,8 +52,7 @@ def serve(app, host: str, port: int, *, threads: int = DEFAULT_THREADS, on_ready
     except _Stop as reason:
         print(f"mockserver: {reason}, stopping", file=sys.stderr, flush=True)
     finally:
-        server.close()
-        server.task_dispatcher.shutdown(timeout=2)
+        close_server(server)
         if on_stop:
             on_stop()
         for sig, handler in previous.items():
@@ -73,13 +82,7 @@ class ThreadedServer:
         self._thread.start()
 
     def stop(self) -> None:
-        # let the worker threads finish first: a task still running when the
-        # server closes its trigger pipe dies with EBADF
-        self._server.task_dispatcher.shutdown(timeout=2)
-        self._server.close()
-        # idle keep-alive connections would keep the serving loop alive
-        for channel in list(self._server._map.values()):
-            channel.handle_close()
+        close_server(self._server)
         self._thread.join(timeout=5)
 
     def __enter__(self):

@@ -20,11 +20,17 @@ class Store:
         self._seed = seed or {}
         self._load(self._seed)
 
+    def _build(self, seed: dict) -> tuple:
+        """Fresh domain objects for ``seed``; raises before anything is assigned."""
+        return (
+            NavixyState(seed.get("navixy")),
+            DellinState(seed.get("dellin"), clock=self._clock, config=self._config),
+            # pending retries and the delivery log belong to this state: a reset clears them
+            DeliveryState(self._config.delivery_log_size),
+        )
+
     def _load(self, seed: dict) -> None:
-        self.navixy = NavixyState(seed.get("navixy"))
-        self.dellin = DellinState(seed.get("dellin"), clock=self._clock, config=self._config)
-        # pending retries and the delivery log belong to this state: a reset clears them
-        self.deliveries = DeliveryState(self._config.delivery_log_size)
+        self.navixy, self.dellin, self.deliveries = self._build(seed)
 
     def reset(self) -> None:
         with self.lock:
@@ -32,17 +38,17 @@ class Store:
 
     def replace(self, seed: dict) -> None:
         """Swap in a new state; it is fully built before anything changes."""
-        fresh_navixy = NavixyState(seed.get("navixy"))
-        fresh_dellin = DellinState(seed.get("dellin"), clock=self._clock, config=self._config)
-        fresh_deliveries = DeliveryState(self._config.delivery_log_size)  # retries of the old subscriptions go
+        fresh = self._build(seed)  # retries of the old subscriptions go too
         with self.lock:
-            self.navixy, self.dellin, self.deliveries = fresh_navixy, fresh_dellin, fresh_deliveries
+            self.navixy, self.dellin, self.deliveries = fresh
 
     def reseed(self, seed: dict | None) -> None:
         """A new scenario: a new seed that later resets return to."""
+        seed = seed or {}
         with self.lock:
-            self._seed = seed or {}
-            self._load(self._seed)
+            fresh = self._build(seed)
+            self._seed = seed
+            self.navixy, self.dellin, self.deliveries = fresh
 
     def dump(self) -> dict:
         with self.lock:

@@ -28,7 +28,7 @@ def test_sigint_stops_cleanly():
     with ServeProcess("--quiet") as server:
         assert requests.get(server.url + "/__mock/health", timeout=5).ok
         assert server.stop(signal.SIGINT) == 0
-        assert not any("Traceback" in line for line in server.output)
+        assert not any("Traceback" in line for line in server.output), "".join(server.output)
 
 
 def test_unknown_scenario_is_a_clear_error(tmp_path):
