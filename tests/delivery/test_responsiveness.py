@@ -87,7 +87,8 @@ def test_a_slow_receiver_does_not_hold_up_deliveries_to_other_subscriptions(rece
         receiver.delay(60)
         thread, result = in_background(lambda: runtime.advance_clock(60))
         try:
-            quick.wait_for(2, timeout=10)  # delivered while the slow one still waits
+            receiver.wait_for(2, timeout=10)  # the slow receiver holds its retry ...
+            quick.wait_for(2, timeout=10)  # ... while the quick one gets its own
             assert thread.is_alive()
         finally:
             receiver.release()
