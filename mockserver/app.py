@@ -8,7 +8,6 @@ import time
 from flask import Flask, g, request
 from werkzeug.exceptions import HTTPException
 
-from .clock import iso
 from .config import MockConfig
 from .errors import ADMIN, DELLIN, NAVIXY, AdminError, ApiError, DellinError, NavixyError
 from .fault_injection import apply_request_faults
@@ -38,9 +37,7 @@ def create_app(config: MockConfig | None = None, **overrides) -> Flask:
     for module in route_modules():
         app.register_blueprint(module.blueprint())
 
-    app.before_request(_tag_request)
-    app.before_request(apply_request_faults)  # after tagging: rules match on api and operation
-    app.before_request(require_admin_token)
+    app.before_request(_before_request)
     app.after_request(_journal_response)
     persistence.install(app, mock)
     app.register_error_handler(ApiError, _render_api_error)
@@ -55,7 +52,23 @@ def runtime_of(app: Flask) -> MockRuntime:
 
 # ------------------------------------------------------------------ hooks
 # These run on every request. Each use of the ``g``/``request``/``current_app``
-# proxies costs a context lookup, so each hook resolves them once.
+# proxies costs a context lookup, so each hook resolves them once; and one
+# before_request hook runs the three steps (Flask pays a coroutine check per
+# registered hook), skipping a step whose switch is off in the config.
+def _before_request():
+    from flask import current_app
+
+    mock = current_app.extensions[EXTENSION]
+    _tag_request()
+    if mock.faults.has_rules():
+        answer = apply_request_faults()  # after tagging: rules match on api and operation
+        if answer is not None:
+            return answer
+    if mock.config.admin_token:
+        return require_admin_token()
+    return None
+
+
 def _tag_request():
     ctx, req = g._get_current_object(), request._get_current_object()
     ctx.started = time.perf_counter()
@@ -67,9 +80,18 @@ def _tag_request():
 def _view_operation(req):
     from flask import current_app
 
-    func = current_app.view_functions.get(req.endpoint)
+    # the operation of an endpoint never changes: look it up once per endpoint
+    app = current_app._get_current_object()
+    names = app.extensions.setdefault(EXTENSION + ".operations", {})
+    endpoint = req.endpoint
+    try:
+        return names[endpoint]
+    except KeyError:
+        pass
+    func = app.view_functions.get(endpoint)
     operation = getattr(func, "operation", None)
-    return operation.name if operation else operation_for_endpoint(req.endpoint)
+    name = names[endpoint] = operation.name if operation else operation_for_endpoint(endpoint)
+    return name
 
 
 def _journal_response(response):
@@ -79,18 +101,13 @@ def _journal_response(response):
     mock = current_app.extensions[EXTENSION]
     api = ctx.get("api") or api_for_path(req.path)
     if api != ADMIN:
-        mock.journal.record(
-            {
-                "time": iso(mock.clock.now()),
-                "api": api,
-                "operation": ctx.get("operation"),
-                "method": req.method,
-                "path": req.path,
-                "query": req.args.to_dict(flat=True),
-                "request": {"json": ctx.get("request_body"), "content_type": req.content_type},
-                "response": {"status": response.status_code, "json": ctx.get("response_body")},
-                "faults": list(ctx.get("faults_fired", [])),
-            }
+        faults = ctx.get("faults_fired")
+        mock.journal.record_call(
+            mock.clock.now(), api, ctx.get("operation"), req.method, req.path,
+            req.args.to_dict(flat=True) if req.query_string else {},
+            ctx.get("request_body"), req.content_type,
+            response.status_code, ctx.get("response_body"),
+            tuple(faults) if faults else (),
         )
     if mock.config.access_log:
         elapsed = (time.perf_counter() - ctx.get("started", time.perf_counter())) * 1000

@@ -5,13 +5,16 @@ import itertools
 import threading
 from collections import deque
 
+from .clock import iso
+
 DEFAULT_JOURNAL_SIZE = 1000
 
 
 class Journal:
     def __init__(self, max_entries: int = DEFAULT_JOURNAL_SIZE):
         self.max_entries = max_entries
-        self._entries: deque[dict] = deque(maxlen=max_entries)
+        # each item is a dict (``record``) or a compact tuple (``record_call``)
+        self._entries: deque = deque(maxlen=max_entries)
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -21,9 +24,18 @@ class Journal:
             self._entries.append(entry)
         return entry
 
+    def record_call(self, time, api, operation, method, path, query, request_json, content_type,
+                    status, response_json, faults) -> None:
+        """One API call, kept as a tuple: this runs on every request, while
+        the journal is read rarely, so the public dict is built on reading."""
+        with self._lock:
+            self._entries.append((next(self._ids), time, api, operation, method, path, query,
+                                  request_json, content_type, status, response_json, faults))
+
     def entries(self) -> list[dict]:
         with self._lock:
-            return list(self._entries)
+            items = list(self._entries)
+        return [item if isinstance(item, dict) else _public(item) for item in items]
 
     def clear(self) -> None:
         with self._lock:
@@ -31,3 +43,20 @@ class Journal:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def _public(item: tuple) -> dict:
+    (id_, time, api, operation, method, path, query, request_json, content_type,
+     status, response_json, faults) = item
+    return {
+        "time": iso(time),
+        "api": api,
+        "operation": operation,
+        "method": method,
+        "path": path,
+        "query": query,
+        "request": {"json": request_json, "content_type": content_type},
+        "response": {"status": status, "json": response_json},
+        "faults": list(faults),
+        "id": id_,
+    }

@@ -1,12 +1,16 @@
 """Small helpers shared by the Flask layers of every API."""
 from __future__ import annotations
 
+import json
+
 from flask import current_app, g
+from flask.json.provider import _default as flask_json_default
 
 from .errors import ADMIN, DELLIN, NAVIXY
 
 NAVIXY_PREFIX = "/v2"
 ADMIN_PREFIX = "/__mock"
+JSON_MIMETYPE = "application/json"
 
 
 def runtime():
@@ -23,11 +27,21 @@ def api_for_path(path: str) -> str:
     return DELLIN
 
 
+# The app's JSON settings (compact, keys unsorted, non-ASCII kept), with
+# Flask's own fallback for dates, UUIDs and dataclasses: the same bytes as
+# ``app.json.response``, without its per-call argument handling.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=flask_json_default)
+
+
 def respond(body, status: int = 200, headers=None):
     """A JSON response; the body is kept for the journal without re-parsing."""
     g.response_body = body
-    response = current_app.json.response(body)
-    response.status_code = status
+    app = current_app._get_current_object()
+    if app.debug or app.json.compact is False:  # indented, as Flask does in debug mode
+        response = app.json.response(body)
+        response.status_code = status
+    else:
+        response = app.response_class(_ENCODER.encode(body) + "\n", status=status, mimetype=JSON_MIMETYPE)
     if headers:
         response.headers.update(headers)
     return response
