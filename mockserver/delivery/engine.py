@@ -104,18 +104,22 @@ class DeliveryEngine:
         due on the way at its own due time; returns what ran, in time order."""
         with self._runner:
             with self._store.lock:
+                start = self._world()
                 target = self._clock.now() + timedelta(seconds=seconds)
-            ran, intact = self._run_until(target)
-            if intact:
-                self._clock.move_to(target)
+            ran = self._run_until(target, start)
+            with self._store.lock:
+                # a reset or a new scenario meanwhile set its own clock: leave it
+                if self._intact(start):
+                    self._clock.move_to(target)
         self._scheduled()
         return ran
 
     def run_due(self) -> list[dict]:
         """Run every retry already due (the real-mode scheduler's step)."""
         with self._runner:
-            ran, _ = self._run_until(self._clock.now())
-        return ran
+            with self._store.lock:
+                start = self._world()
+            return self._run_until(self._clock.now(), start)
 
     def seconds_until_next_due(self) -> float | None:
         with self._store.lock:
@@ -178,19 +182,16 @@ class DeliveryEngine:
         return narrowed
 
     # ------------------------------------------------------------ retries
-    def _run_until(self, until: datetime) -> tuple[list[dict], bool]:
+    def _run_until(self, until: datetime, world: _World) -> list[dict]:
+        """Run the retries due up to ``until``, one instant at a time, in ``world``."""
         ran: list[dict] = []
-        first_world = None
         while not self._closed:
             with self._store.lock:
-                world = self._world()
-                if first_world is None:
-                    first_world = world
-                elif not world.same_as(first_world):
-                    return ran, False  # reset or replaced meanwhile: that advance is over
+                if not self._intact(world):
+                    return ran  # reset or replaced meanwhile: that run is over
                 batch = world.deliveries.queue.pop_due(until)
                 if not batch:
-                    return ran, True
+                    return ran
                 self._clock.move_to(batch[0].due)
             chains: dict[int, list[PendingRetry]] = {}
             for retry in batch:
@@ -203,7 +204,7 @@ class DeliveryEngine:
                 if self._intact(world):
                     world.deliveries.log.extend(entries)
             ran.extend(entries)
-        return ran, True
+        return ran
 
     def _run_chain(self, world: _World, retries: list[PendingRetry]) -> dict[int, list[dict]]:
         """One subscription's retries due at one instant, in order."""

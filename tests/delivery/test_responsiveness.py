@@ -96,3 +96,24 @@ def test_a_slow_receiver_does_not_hold_up_deliveries_to_other_subscriptions(rece
         ran = result["value"]
         # logged in notification order, whatever order the answers came in
         assert [(e["subscription_id"], e["outcome"]) for e in ran] == [(2, "delivered"), (3, "delivered"), (4, "failed")]
+
+
+def test_a_reset_while_a_retry_is_on_the_wire_wins(receiver):
+    # the outcome belongs to the state before the reset: it changes nothing after it
+    app, runtime, client = make_app(subscription(2, receiver.url), webhook_timeout_seconds=30)
+    receiver.fail_next(1)
+    client.post("/__mock/dellin/events", json={"orderNumber": "8216702228554", "eventType": "order.state.pickup"})
+    receiver.delay(60)
+    thread, result = in_background(lambda: runtime.advance_clock(3600))
+    try:
+        receiver.wait_for(2, timeout=10)
+        assert client.post("/__mock/reset").status_code == 200  # served while the retry waits
+    finally:
+        receiver.release()
+    thread.join(timeout=30)
+    [retry] = result["value"]  # the caller still learns what happened ...
+    assert (retry["attempt"], retry["outcome"]) == (2, "delivered")
+    assert runtime.deliveries() == {"deliveries": [], "total": 0, "pending": []}  # ... the new state does not
+    assert client.get("/__mock/clock").json["now"] == "2024-06-01T09:00:00Z"
+    [saved] = runtime.dump_state()["dellin"]["users"][0]["subscriptions"]
+    assert (saved["state"], saved["failures"]) == ("enabled", 0)
