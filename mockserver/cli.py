@@ -47,7 +47,7 @@ def _serve(args) -> int:
     try:
         serve(app, args.host, args.port, threads=args.threads, on_ready=ready, on_stop=mock.close)
     except OSError as exc:
-        print(f"mockserver: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"mockserver: {exc.strerror or exc}", file=sys.stderr)
         return 2
     return 0
 

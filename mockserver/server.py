@@ -5,6 +5,7 @@ import ipaddress
 import signal
 import socket
 import sys
+import threading
 
 import waitress
 
@@ -23,10 +24,6 @@ def is_loopback(host: str) -> bool:
             return False
 
 
-class _Stop(Exception):
-    pass
-
-
 def close_server(server) -> None:
     """Stop a waitress server: workers first (a task still running when the
     trigger pipe closes dies with EBADF), then the sockets, idle keep-alive
@@ -38,21 +35,27 @@ def close_server(server) -> None:
 
 
 def serve(app, host: str, port: int, *, threads: int = DEFAULT_THREADS, on_ready=None, on_stop=None) -> None:
-    """Bind, announce, serve until a signal, then close. Binding errors raise OSError here."""
-    server = waitress.create_server(app, host=host, port=port, threads=threads, ident="mockserver")
+    """Bind, announce, serve until SIGINT or SIGTERM, then close. Binding errors raise OSError here.
+
+    The signal handlers only set an event: raising from them could land inside
+    waitress's own handlers and be swallowed there.
+    """
+    stopping = threading.Event()
+    received: list[str] = []
 
     def stop(signum, frame):
-        raise _Stop(signal.Signals(signum).name)
+        received.append(signal.Signals(signum).name)
+        stopping.set()
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        if on_ready:
-            on_ready(server.effective_host, server.effective_port)
-        server.run()
-    except _Stop as reason:
-        print(f"mockserver: {reason}, stopping", file=sys.stderr, flush=True)
+        with ThreadedServer(app, host, port, threads=threads) as server:
+            if on_ready:
+                on_ready(server.host, server.port)
+            while not stopping.wait(0.5):
+                pass
+            print(f"mockserver: {received[0]}, stopping", file=sys.stderr, flush=True)
     finally:
-        close_server(server)
         if on_stop:
             on_stop()
         for sig, handler in previous.items():
@@ -68,8 +71,6 @@ class ThreadedServer:
     """
 
     def __init__(self, app, host: str = "127.0.0.1", port: int = 0, *, threads: int = DEFAULT_THREADS):
-        import threading
-
         self.app = app
         try:
             self._server = waitress.create_server(app, host=host, port=port, threads=threads, ident="mockserver")
