@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from functools import lru_cache
 
 from ..body import json_type
 from ..errors import DellinError, DellinProblem
@@ -37,6 +38,8 @@ MAX_BAD_VALUES = 20
 def check_body(schemas, schema_name: str, body: dict, *, allow_unknown: bool = False) -> None:
     """Raise one ``DellinError`` listing every problem (up to a bound), or return."""
     _check_array_sizes(schemas, schema_name, body)
+    if schemas.fast_valid(schema_name, body):
+        return  # the common case, answered without walking the body in Python
     found = itertools.islice(schemas.validator(schema_name).iter_errors(body), MAX_SCHEMA_ERRORS)
     errors = sorted(found, key=_order)
     # a value of the wrong type fails its enum or pattern too: report the type only
@@ -56,11 +59,19 @@ def check_body(schemas, schema_name: str, body: dict, *, allow_unknown: bool = F
 def _check_array_sizes(schemas, schema_name: str, body: dict) -> None:
     """An array over its ``maxItems`` is refused before the schema walks every item
     (a valid item costs the schema walk far more than the count costs here)."""
-    properties = schemas.data(schema_name).get("properties", {})
+    limits = _array_limits(schemas, schema_name)
     for name, value in body.items():
-        limit = _resolved(schemas, schema_name, properties.get(name, {})).get("maxItems")
-        if isinstance(value, list) and limit is not None and len(value) > limit:
+        limit = limits.get(name)
+        if limit is not None and isinstance(value, list) and len(value) > limit:
             raise DellinError.of(codes.TOO_MANY, f"{name} has {len(value)} items; at most {limit}", [name])
+
+
+@lru_cache(maxsize=None)
+def _array_limits(schemas, schema_name: str) -> dict[str, int]:
+    """Each top-level property's ``maxItems``; schemas never change, so once per schema."""
+    properties = schemas.data(schema_name).get("properties", {})
+    limits = {name: _resolved(schemas, schema_name, sub).get("maxItems") for name, sub in properties.items()}
+    return {name: limit for name, limit in limits.items() if limit is not None}
 
 
 def _resolved(schemas, schema_name: str, schema: dict) -> dict:
