@@ -29,8 +29,8 @@ def body_error(problem: BodyProblem) -> DellinError:
     return DellinError.of(_BODY_CODES.get(problem.kind, codes.MALFORMED), problem.message, ["body"])
 
 
-def checked_body(operation) -> dict:
-    mock = runtime()
+def checked_body(operation, mock=None) -> dict:
+    mock = mock or runtime()
     try:
         body = read_object(request, mock.config.max_body_bytes, allow_form=False)
     except BodyProblem as problem:
@@ -131,9 +131,9 @@ ACTIONS = {
 
 def _view(operation, action):
     def view(id=None):  # noqa: A002  (the path parameter's name)
-        body = checked_body(operation)
-        sub_id = subscription_id(id) if id is not None else None
         mock = runtime()
+        body = checked_body(operation, mock)
+        sub_id = subscription_id(id) if id is not None else None
         with mock.store.lock:
             answer = action(mock.store.dellin, body, sub_id, mock.clock)
         return respond(answer)

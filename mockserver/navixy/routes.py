@@ -18,27 +18,30 @@ def body_error(problem: BodyProblem) -> NavixyError:
     return NavixyError(5, errors=[{"parameter": "body", "error": problem.message}])
 
 
-def request_params() -> dict:
+def request_params(mock=None) -> dict:
     """Parameters in the documented lookup order: body (JSON or form), query, header."""
     params: dict = {}
+    req = request._get_current_object()  # one context lookup, not one per use
+    mock = mock or runtime()
     try:
-        body = read_object(request, runtime().config.max_body_bytes, allow_form=True) if request.method == "POST" else None
+        body = read_object(req, mock.config.max_body_bytes, allow_form=True) if req.method == "POST" else None
     except BodyProblem as problem:
         raise body_error(problem) from None
     g.request_body = body
-    for key, value in request.args.items():
-        params.setdefault(key, value)
+    if req.query_string:  # no query string, no parsing
+        for key, value in req.args.items():
+            params.setdefault(key, value)
     if body:
         params.update(body)
     if "hash" not in params:
-        header = request.headers.get("Authorization", "")
+        header = req.headers.get("Authorization", "")
         if header.startswith(AUTH_SCHEME) and " " not in header[len(AUTH_SCHEME):]:
             params["hash"] = header[len(AUTH_SCHEME):]
     return params
 
 
-def checked_hash(params: dict, operation) -> str:
-    mock = runtime()
+def checked_hash(params: dict, operation, mock=None) -> str:
+    mock = mock or runtime()
     if mock.config.validate_requests:
         for problem in mock.schemas.problems(operation.request_schema, params):
             if problem.validator == "type":
@@ -49,8 +52,9 @@ def checked_hash(params: dict, operation) -> str:
 
 def _delivery_view(operation, action):
     def view():
-        hash_ = checked_hash(request_params(), operation)
-        store = runtime().store
+        mock = runtime()
+        hash_ = checked_hash(request_params(mock), operation, mock)
+        store = mock.store
         with store.lock:
             value = action(store.navixy, hash_)
         return respond(navixy_success(value))
