@@ -231,3 +231,10 @@ def test_navixy_form_posts_that_cannot_be_read_are_refused(matrix_app, api, oper
     )
     check_answer(response, "navixy", Expect(400, 5))
     assert snapshot(matrix_app) == before
+
+
+@pytest.mark.parametrize("by", ["1" * 40 + "x", "1" * 5000 + "m x", "1.5" * 2000])
+def test_a_duration_built_to_backtrack_is_refused_at_once(api, by):
+    # the old pattern (\d+...)+ took exponential time on a long run of digits
+    response = api.post("/__mock/clock/advance", json={"by": by})
+    assert response.status_code == 422
