@@ -6,14 +6,16 @@ from flask import Blueprint
 from ..errors import AdminError
 from ..faults import rule_problems, rules_problems
 from ..web import register, respond, runtime
-from .operations import _op
+from .operations import admin_operation
 
-FAULTS_LIST = _op("faults.list", "/faults", ["GET"], "The fault rules, with how often each fired")
-FAULTS_ADD = _op(
+FAULTS = "admin/faults.schema.json"
+FAULTS_LIST = admin_operation("faults.list", "/faults", ["GET"], "The fault rules, with how often each fired",
+                              response_schema=FAULTS)
+FAULTS_ADD = admin_operation(
     "faults.add", "/faults", ["POST"], "Add a fault rule, or {\"faults\": [rules]}; all are checked before any is added",
-    request_schema="scenario/fault.schema.json", success_status=201,
+    request_schema="scenario/fault.schema.json", response_schema=FAULTS, success_status=201,
 )
-FAULTS_CLEAR = _op("faults.clear", "/faults", ["DELETE"], "Remove every fault rule")
+FAULTS_CLEAR = admin_operation("faults.clear", "/faults", ["DELETE"], "Remove every fault rule", response_schema=FAULTS)
 
 OPERATIONS = (FAULTS_LIST, FAULTS_ADD, FAULTS_CLEAR)
 

@@ -2,7 +2,8 @@
 from ..operations import Operation
 
 
-def _op(name, path, methods, summary, request_schema=None, response_schema=None, success_status=200):
+def admin_operation(name, path, methods, summary, request_schema=None, response_schema=None, success_status=200):
+    """A row of the route table for ``/__mock<path>``, named ``admin.<name>``."""
     return Operation(
         name=f"admin.{name}",
         api="admin",
@@ -16,27 +17,27 @@ def _op(name, path, methods, summary, request_schema=None, response_schema=None,
     )
 
 
-HEALTH = _op("health", "/health", ["GET"], "Liveness", response_schema="admin/health.schema.json")
-RESET = _op("reset", "/reset", ["POST"], "Back to the loaded scenario's initial state",
+HEALTH = admin_operation("health", "/health", ["GET"], "Liveness", response_schema="admin/health.schema.json")
+RESET = admin_operation("reset", "/reset", ["POST"], "Back to the loaded scenario's initial state",
             response_schema="admin/status.schema.json")
-STATE_GET = _op("state.get", "/state", ["GET"], "Dump the whole state", response_schema="state.schema.json")
-STATE_PUT = _op("state.put", "/state", ["PUT"], "Replace the whole state", request_schema="state.schema.json",
+STATE_GET = admin_operation("state.get", "/state", ["GET"], "Dump the whole state", response_schema="state.schema.json")
+STATE_PUT = admin_operation("state.put", "/state", ["PUT"], "Replace the whole state", request_schema="state.schema.json",
                 response_schema="state.schema.json")
-CLOCK_GET = _op("clock.get", "/clock", ["GET"], "The mock clock", response_schema="admin/clock.schema.json")
-CLOCK_ADVANCE = _op(
+CLOCK_GET = admin_operation("clock.get", "/clock", ["GET"], "The mock clock", response_schema="admin/clock.schema.json")
+CLOCK_ADVANCE = admin_operation(
     "clock.advance", "/clock/advance", ["POST"], "Advance the clock, running due retries",
     request_schema="admin/clock_advance_request.schema.json",
     response_schema="admin/clock_advance_response.schema.json",
 )
-REQUESTS_GET = _op("requests.list", "/requests", ["GET"], "The request journal",
+REQUESTS_GET = admin_operation("requests.list", "/requests", ["GET"], "The request journal",
                    response_schema="admin/journal.schema.json")
-REQUESTS_DELETE = _op("requests.clear", "/requests", ["DELETE"], "Clear the request journal",
+REQUESTS_DELETE = admin_operation("requests.clear", "/requests", ["DELETE"], "Clear the request journal",
                       response_schema="admin/status.schema.json")
-SCENARIOS_GET = _op("scenarios.list", "/scenarios", ["GET"], "Scenarios that can be loaded",
+SCENARIOS_GET = admin_operation("scenarios.list", "/scenarios", ["GET"], "Scenarios that can be loaded",
                     response_schema="admin/scenarios.schema.json")
-SCENARIOS_POST = _op("scenarios.load", "/scenarios", ["POST"], "Load a scenario by name or as a document",
+SCENARIOS_POST = admin_operation("scenarios.load", "/scenarios", ["POST"], "Load a scenario by name or as a document",
                      response_schema="admin/scenario_loaded.schema.json")
-OPENAPI = _op("openapi", "/openapi.json", ["GET"], "This OpenAPI 3.1 document, built from schemas/")
+OPENAPI = admin_operation("openapi", "/openapi.json", ["GET"], "This OpenAPI 3.1 document, built from schemas/")
 
 OPERATIONS = (
     HEALTH, RESET, STATE_GET, STATE_PUT, CLOCK_GET, CLOCK_ADVANCE,

@@ -5,32 +5,19 @@ from flask import Blueprint
 
 from ..clock import iso
 from ..errors import AdminError
-from ..operations import Operation
+from ..admin.operations import admin_operation
 from ..web import register, respond, runtime
 from .engine import EventRejected
 
 EVENT_REQUEST = "admin/dellin_event_request.schema.json"
 
 
-def _op(name, path, methods, summary, request_schema=None, response_schema=None):
-    return Operation(
-        name=f"admin.dellin.{name}",
-        api="admin",
-        path="/__mock/dellin" + path,
-        methods=tuple(methods),
-        summary=summary,
-        request_schema=request_schema,
-        response_schema=response_schema,
-        error_schema="admin/error.schema.json",
-    )
-
-
-EVENTS = _op(
-    "events", "/events", ["POST"], "Trigger an order event: notify the matching subscriptions (first attempts)",
+EVENTS = admin_operation(
+    "dellin.events", "/dellin/events", ["POST"], "Trigger an order event: notify the matching subscriptions (first attempts)",
     request_schema=EVENT_REQUEST, response_schema="admin/dellin_event_response.schema.json",
 )
-DELIVERIES = _op(
-    "deliveries", "/deliveries", ["GET"], "The delivery log and the pending retries",
+DELIVERIES = admin_operation(
+    "dellin.deliveries", "/dellin/deliveries", ["GET"], "The delivery log and the pending retries",
     response_schema="admin/dellin_deliveries.schema.json",
 )
 
