@@ -13,8 +13,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin
 
-from jsonschema import Draft202012Validator, FormatChecker
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING
 
 from .resources import schemas_dir
 
@@ -22,6 +21,14 @@ try:  # a compiled validator that answers "valid" in microseconds; optional
     import jsonschema_rs
 except ImportError:  # pragma: no cover - listed in the dependencies
     jsonschema_rs = None
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
+
+# jsonschema and referencing (a tenth of a second to import) are imported on
+# the first Python validator: with the compiled one, a valid scenario and
+# valid requests never need them, so ``mockserver serve`` starts without.
 
 BASE_URI = "https://schemas.mockserver.test/"
 
@@ -62,6 +69,8 @@ class SchemaSet:
 
     @cached_property
     def registry(self) -> Registry:
+        from referencing import Registry, Resource
+
         resources = []
         for name, doc in self.documents.items():
             if name.endswith(".schema.json"):
@@ -79,6 +88,8 @@ class SchemaSet:
             with self._lock:
                 validator = self._validators.get(name)
                 if validator is None:
+                    from jsonschema import Draft202012Validator, FormatChecker
+
                     schema = self.documents[name]
                     Draft202012Validator.check_schema(schema)
                     validator = Draft202012Validator(
@@ -109,16 +120,19 @@ class SchemaSet:
             return False
 
     def _compile_fast(self, name: str):
-        self.validator(name)  # checks the schema (and sets every $id) first, as before
+        # jsonschema-rs checks the schema against its meta-schema as it compiles;
+        # a schema it refuses gets no fast answer, and the Python validator
+        # reports it as before
         with self._lock:
             if name in self._fast:
                 return self._fast[name]
             fast = None
             schema = self.documents[name]
-            if jsonschema_rs is not None and _fast_safe(schema, self.documents):
+            if jsonschema_rs is not None and _fast_safe(name, self.documents):
                 try:
                     fast = jsonschema_rs.Draft202012Validator(
-                        schema, validate_formats=True, retriever=self._retrieve, base_uri=schema.get("$id")
+                        schema, validate_formats=True, retriever=self._retrieve,
+                        base_uri=schema.get("$id", BASE_URI + name),
                     )
                 except Exception:
                     fast = None
@@ -230,10 +244,10 @@ _FAST_FORMATS = {"uuid", "date-time"}
 _UNSET = object()
 
 
-def _fast_safe(schema: dict, documents: dict[str, dict]) -> bool:
-    """Whether every keyword and format, through every file it ``$ref``s, is one
-    the compiled validator checks at least as strictly (see ``_FAST_KEYWORDS``)."""
-    seen: set[str] = set()
+def _fast_safe(name: str, documents: dict[str, dict]) -> bool:
+    """Whether every keyword and format of schema ``name``, through every file it
+    ``$ref``s, is one the compiled validator checks at least as strictly."""
+    seen: set[str] = {name}
 
     def walk(node, base: str) -> bool:
         if isinstance(node, list):
@@ -260,7 +274,7 @@ def _fast_safe(schema: dict, documents: dict[str, dict]) -> bool:
                 return False
         return True
 
-    return walk(schema, schema.get("$id", BASE_URI))
+    return walk(documents[name], BASE_URI + name)
 
 
 def _error_order(error):

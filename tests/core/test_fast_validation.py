@@ -57,8 +57,9 @@ def _agrees(name: str, instance) -> None:
 
 
 def test_every_schema_is_checked_by_the_safety_rule():
+    assert "navixy/delivery_request.schema.json" in FAST and "dellin/session_request.schema.json" in FAST
     for name in NAMES:
-        expected = _fast_safe(SCHEMAS.documents[name], SCHEMAS.documents)
+        expected = _fast_safe(name, SCHEMAS.documents)
         assert (name in FAST) == expected
 
 
