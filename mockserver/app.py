@@ -5,7 +5,7 @@ import logging
 import sys
 import time
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from .config import MockConfig
@@ -56,10 +56,9 @@ def runtime_of(app: Flask) -> MockRuntime:
 # before_request hook runs the three steps (Flask pays a coroutine check per
 # registered hook), skipping a step whose switch is off in the config.
 def _before_request():
-    from flask import current_app
-
-    mock = current_app.extensions[EXTENSION]
-    _tag_request()
+    app = current_app._get_current_object()
+    mock = app.extensions[EXTENSION]
+    _tag_request(app)
     if mock.faults.has_rules():
         answer = apply_request_faults()  # after tagging: rules match on api and operation
         if answer is not None:
@@ -69,21 +68,17 @@ def _before_request():
     return None
 
 
-def _tag_request():
+def _tag_request(app=None):
     ctx, req = g._get_current_object(), request._get_current_object()
     ctx.started = time.perf_counter()
     ctx.api = api_for_path(req.path)
-    ctx.operation = req.url_rule and _view_operation(req)
+    ctx.operation = req.url_rule and _view_operation(app or current_app._get_current_object(), req.endpoint)
     ctx.faults_fired = []
 
 
-def _view_operation(req):
-    from flask import current_app
-
+def _view_operation(app, endpoint):
     # the operation of an endpoint never changes: look it up once per endpoint
-    app = current_app._get_current_object()
     names = app.extensions.setdefault(EXTENSION + ".operations", {})
-    endpoint = req.endpoint
     try:
         return names[endpoint]
     except KeyError:
@@ -95,8 +90,6 @@ def _view_operation(req):
 
 
 def _journal_response(response):
-    from flask import current_app
-
     ctx, req = g._get_current_object(), request._get_current_object()
     mock = current_app.extensions[EXTENSION]
     api = ctx.get("api") or api_for_path(req.path)
@@ -120,8 +113,6 @@ def _journal_response(response):
 
 # ------------------------------------------------------------------ errors
 def _render(error: ApiError):
-    from flask import current_app
-
     clock = current_app.extensions[EXTENSION].clock
     return respond(error.body(clock), error.http_status)
 

@@ -16,13 +16,19 @@ def _reject_constant(name):
     raise ValueError(f"{name} is not valid JSON")
 
 
+# one decoder for every body: ``json.loads`` with an option builds a new one per call
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def parse_json(raw: bytes):
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BodyProblem(BodyProblem.BAD_ENCODING, f"the body is not UTF-8: {exc.reason} at byte {exc.start}") from None
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        if text.startswith("\ufeff"):  # as json.loads refuses it
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        return _DECODER.decode(text)
     except RecursionError:
         raise BodyProblem(BodyProblem.MALFORMED, "the JSON body is nested too deeply") from None
     except ValueError as exc:

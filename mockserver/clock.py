@@ -107,4 +107,7 @@ def iso(instant: datetime) -> str:
 
 def dellin_timestamp(instant: datetime) -> str:
     """Dellin's ``generated_at`` format: ``YYYY-MM-DD HH:MM:SS``."""
+    if 1000 <= instant.year:  # the same text as strftime, at a fraction of its cost (every Dellin answer has one)
+        return (f"{instant.year}-{instant.month:02d}-{instant.day:02d} "
+                f"{instant.hour:02d}:{instant.minute:02d}:{instant.second:02d}")
     return instant.strftime("%Y-%m-%d %H:%M:%S")
