@@ -32,7 +32,8 @@ def body_error(problem: BodyProblem) -> DellinError:
 def checked_body(operation, mock=None) -> dict:
     mock = mock or runtime()
     try:
-        body = read_object(request, mock.config.max_body_bytes, allow_form=False)
+        # the request itself, not its proxy: read_object reads several attributes
+        body = read_object(request._get_current_object(), mock.config.max_body_bytes, allow_form=False)
     except BodyProblem as problem:
         raise body_error(problem) from None
     g.request_body = body
