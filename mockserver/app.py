@@ -69,11 +69,14 @@ def _before_request():
 
 
 def _tag_request(app=None):
-    ctx, req = g._get_current_object(), request._get_current_object()
-    ctx.started = time.perf_counter()
-    ctx.api = api_for_path(req.path)
-    ctx.operation = req.url_rule and _view_operation(app or current_app._get_current_object(), req.endpoint)
-    ctx.faults_fired = []
+    req = request._get_current_object()
+    # ``g`` keeps its attributes in its __dict__: one update instead of four setattrs
+    vars(g._get_current_object()).update(
+        started=time.perf_counter(),
+        api=api_for_path(req.path),
+        operation=req.url_rule and _view_operation(app or current_app._get_current_object(), req.endpoint),
+        faults_fired=[],
+    )
 
 
 def _view_operation(app, endpoint):
@@ -90,7 +93,7 @@ def _view_operation(app, endpoint):
 
 
 def _journal_response(response):
-    ctx, req = g._get_current_object(), request._get_current_object()
+    ctx, req = vars(g._get_current_object()), request._get_current_object()
     mock = current_app.extensions[EXTENSION]
     api = ctx.get("api") or api_for_path(req.path)
     if api != ADMIN:
