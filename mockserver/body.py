@@ -77,14 +77,19 @@ def read_object(request, max_bytes: int, *, allow_form: bool) -> dict | None:
 
 
 def json_type(value) -> str:
+    """The JSON Schema type name of a parsed JSON value (``integer`` apart from ``number``)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "boolean"
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
         return "number"
     if isinstance(value, str):
         return "string"
     if isinstance(value, list):
         return "array"
-    return "object"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__

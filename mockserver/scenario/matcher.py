@@ -14,6 +14,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from ..body import json_type
+
 JSON_TYPES = ("string", "number", "integer", "boolean", "null", "object", "array")
 MATCHERS = ("$regex", "$type", "$length")
 
@@ -41,24 +43,6 @@ def join(path: str, key) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
     return f"{path}.{key}" if path else str(key)
-
-
-def json_type(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
 
 
 def is_matcher(value) -> bool:

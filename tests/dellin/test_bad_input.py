@@ -115,4 +115,4 @@ def test_a_mistyped_role_is_a_type_error_only(client):
     response = client.post("/v1/webhooks/update", json={
         "appkey": APPKEY, "sessionID": SESSION, "url": "https://h.example/", "orderRoles": ["sender", 5]})
     assert codes_of(response) == [1011]
-    assert first_error(response)["detail"] == "orderRoles[1] must be a string, not number"
+    assert first_error(response)["detail"] == "orderRoles[1] must be a string, not integer"
