@@ -275,13 +275,9 @@ class DeliveryEngine:
     # ------------------------------------------------------------ log entries
     @staticmethod
     def _entry(job: _Job, outcome: Outcome, next_due, state) -> dict:
-        n = job.notification
         return {
-            "notification_id": n.id,
-            "subscription_id": n.subscription_id,
+            **job.notification.identity(),
             "url": job.url,
-            "event_type": n.event_type,
-            "order_number": n.order_number,
             "attempt": job.attempt,
             "time": iso(job.attempted_at),
             "outcome": DELIVERED if outcome.ok else FAILED,
@@ -295,13 +291,9 @@ class DeliveryEngine:
 
     @staticmethod
     def _dropped(retry: PendingRetry, reason: str, now: datetime, state) -> dict:
-        n = retry.notification
         return {
-            "notification_id": n.id,
-            "subscription_id": n.subscription_id,
+            **retry.notification.identity(),
             "url": None,
-            "event_type": n.event_type,
-            "order_number": n.order_number,
             "attempt": retry.attempt,
             "time": iso(now),
             "outcome": DROPPED,

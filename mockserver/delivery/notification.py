@@ -42,6 +42,15 @@ class Notification:
             "roles": list(self.roles),
         }
 
+    def identity(self) -> dict:
+        """The fields that name this notification in the log and the pending list."""
+        return {
+            "notification_id": self.id,
+            "subscription_id": self.subscription_id,
+            "event_type": self.event_type,
+            "order_number": self.order_number,
+        }
+
     def headers(self, attempt: int) -> dict[str, str]:
         return {HEADER_NOTIFICATION_ID: self.id, HEADER_ATTEMPT: str(attempt)}
 

@@ -32,12 +32,8 @@ class PendingRetry:
 
     def summary(self) -> dict:
         """What the admin API shows of a pending retry."""
-        n = self.notification
         return {
-            "notification_id": n.id,
-            "subscription_id": n.subscription_id,
-            "event_type": n.event_type,
-            "order_number": n.order_number,
+            **self.notification.identity(),
             "attempt": self.attempt,
             "due": iso(self.due),
         }
