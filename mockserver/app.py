@@ -7,6 +7,7 @@ import time
 
 from flask import Flask, current_app, g, request
 from flask.globals import request_ctx
+from flask.sessions import NullSession, SessionInterface
 from werkzeug.exceptions import HTTPException
 
 from .config import MockConfig
@@ -23,6 +24,7 @@ log = logging.getLogger("mockserver")
 access_log = logging.getLogger("mockserver.access")
 
 EXTENSION = "mockserver"
+OPERATION_NAMES = EXTENSION + ".operations"  # endpoint -> operation name, filled on first use
 
 
 def create_app(config: MockConfig | None = None, **overrides) -> Flask:
@@ -34,6 +36,7 @@ def create_app(config: MockConfig | None = None, **overrides) -> Flask:
     app.json.ensure_ascii = False
     mock = MockRuntime(config)
     app.extensions[EXTENSION] = mock
+    app.extensions[OPERATION_NAMES] = {}
 
     for module in route_modules():
         app.register_blueprint(module.blueprint())
@@ -50,6 +53,19 @@ def runtime_of(app: Flask) -> MockRuntime:
 
 
 # ------------------------------------------------------------------ hooks
+class NoSessions(SessionInterface):
+    """The mock keeps no Flask sessions: every request shares one null session,
+    which refuses writes, instead of building and checking a new one."""
+
+    _null = NullSession()
+
+    def open_session(self, app, request):
+        return self._null
+
+    def save_session(self, app, session, response):
+        return None
+
+
 class MockFlask(Flask):
     """Flask that runs the mock's two per-request steps directly.
 
@@ -61,6 +77,8 @@ class MockFlask(Flask):
     run, after these, through Flask's own machinery.
     """
 
+    session_interface = NoSessions()
+
     def preprocess_request(self):
         answer = _before_request(self)
         if answer is None and (self.before_request_funcs or self.url_value_preprocessors):
@@ -70,8 +88,7 @@ class MockFlask(Flask):
     def process_response(self, response):
         response = _journal_response(self, response)
         ctx = request_ctx._get_current_object()
-        if (self.after_request_funcs or ctx._after_request_functions
-                or not self.session_interface.is_null_session(ctx.session)):
+        if self.after_request_funcs or ctx._after_request_functions:
             response = super().process_response(response)
         return response
 
@@ -91,19 +108,20 @@ def _before_request(app):
 
 
 def _tag_request(app=None):
+    app = app or current_app._get_current_object()
     req = request._get_current_object()
     # ``g`` keeps its attributes in its __dict__: one update instead of four setattrs
     vars(g._get_current_object()).update(
         started=time.perf_counter(),
         api=api_for_path(req.path),
-        operation=req.url_rule and _view_operation(app or current_app._get_current_object(), req.endpoint),
+        operation=req.url_rule and _view_operation(app, req.url_rule.endpoint),
         faults_fired=[],
     )
 
 
 def _view_operation(app, endpoint):
     # the operation of an endpoint never changes: look it up once per endpoint
-    names = app.extensions.setdefault(EXTENSION + ".operations", {})
+    names = app.extensions[OPERATION_NAMES]
     try:
         return names[endpoint]
     except KeyError:
