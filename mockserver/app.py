@@ -18,6 +18,7 @@ from .routes_table import route_modules
 from . import persistence
 from .runtime import MockRuntime
 from .security import require_admin_token
+from .body import FORM_TYPES
 from .web import api_for_path, respond
 
 log = logging.getLogger("mockserver")
@@ -138,11 +139,19 @@ def _journal_response(app, response):
     api = ctx.get("api") or api_for_path(req.path)
     if api != ADMIN:
         faults = ctx.get("faults_fired")
+        request_body, response_body = ctx.get("request_body"), ctx.get("response_body")
+        # JSON bodies are kept as the bytes that came and went, and parsed when
+        # the journal is read: a thousand retained object graphs would cost
+        # every request in cache misses far more than the rare read does
+        if request_body is not None and req.mimetype not in FORM_TYPES:
+            request_body = req.get_data(cache=True)
+        if response_body is not None:
+            response_body = response.get_data()
         mock.journal.record_call(
             mock.clock.now(), api, ctx.get("operation"), req.method, req.path,
-            req.args.to_dict(flat=True) if req.query_string else {},
-            ctx.get("request_body"), req.content_type,
-            response.status_code, ctx.get("response_body"),
+            req.args.to_dict(flat=True) if req.query_string else None,
+            request_body, req.content_type,
+            response.status_code, response_body,
             tuple(faults) if faults else (),
         )
     if mock.config.access_log:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 from collections import deque
 
@@ -27,7 +28,8 @@ class Journal:
     def record_call(self, time, api, operation, method, path, query, request_json, content_type,
                     status, response_json, faults) -> None:
         """One API call, kept as a tuple: this runs on every request, while
-        the journal is read rarely, so the public dict is built on reading."""
+        the journal is read rarely, so the public dict is built on reading.
+        ``query`` may be None for none; a body may be JSON bytes, parsed on reading."""
         with self._lock:
             self._entries.append((next(self._ids), time, api, operation, method, path, query,
                                   request_json, content_type, status, response_json, faults))
@@ -54,9 +56,18 @@ def _public(item: tuple) -> dict:
         "operation": operation,
         "method": method,
         "path": path,
-        "query": query,
-        "request": {"json": request_json, "content_type": content_type},
-        "response": {"status": status, "json": response_json},
+        "query": query if query is not None else {},
+        "request": {"json": _parsed(request_json), "content_type": content_type},
+        "response": {"status": status, "json": _parsed(response_json)},
         "faults": list(faults),
         "id": id_,
     }
+
+
+def _parsed(body):
+    if not isinstance(body, (bytes, bytearray)):
+        return body
+    try:
+        return json.loads(body)
+    except ValueError:  # recorded only after it was parsed once; kept safe all the same
+        return None
