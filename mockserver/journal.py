@@ -1,7 +1,6 @@
 """The request journal: a bounded, thread-safe record of API calls."""
 from __future__ import annotations
 
-import itertools
 import json
 import threading
 from collections import deque
@@ -16,12 +15,14 @@ class Journal:
         self.max_entries = max_entries
         # each item is a dict (``record``) or a compact tuple (``record_call``)
         self._entries: deque = deque(maxlen=max_entries)
-        self._ids = itertools.count(1)
+        # entries recorded so far, cleared ones too: an entry's id is its place in this count
+        self._recorded = 0
         self._lock = threading.Lock()
 
     def record(self, entry: dict) -> dict:
         with self._lock:
-            entry["id"] = next(self._ids)
+            self._recorded += 1
+            entry["id"] = self._recorded
             self._entries.append(entry)
         return entry
 
@@ -30,14 +31,20 @@ class Journal:
         """One API call, kept as a tuple: this runs on every request, while
         the journal is read rarely, so the public dict is built on reading.
         ``query`` may be None for none; a body may be JSON bytes, parsed on reading."""
+        # Fewer objects kept per entry means fewer cold ones freed when it
+        # leaves: the id is implied by the entry's place, and the path and
+        # content type are shared with earlier calls
+        entry = (time, api, operation, method, _shared(path), query,
+                 request_json, _shared(content_type), status, response_json, faults)
         with self._lock:
-            self._entries.append((next(self._ids), time, api, operation, method, path, query,
-                                  request_json, content_type, status, response_json, faults))
+            self._recorded += 1
+            self._entries.append(entry)
 
     def entries(self) -> list[dict]:
         with self._lock:
             items = list(self._entries)
-        return [item if isinstance(item, dict) else _public(item) for item in items]
+            first_id = self._recorded - len(items) + 1
+        return [item if isinstance(item, dict) else _public(first_id + i, item) for i, item in enumerate(items)]
 
     def clear(self) -> None:
         with self._lock:
@@ -47,8 +54,22 @@ class Journal:
         return len(self._entries)
 
 
-def _public(item: tuple) -> dict:
-    (id_, time, api, operation, method, path, query, request_json, content_type,
+# one string object per distinct path or content type, up to a bound (paths may carry ids)
+_SHARED_LIMIT = 1024
+_shared_texts: dict = {}
+
+
+def _shared(text):
+    found = _shared_texts.get(text)
+    if found is None:
+        if text is None or len(_shared_texts) >= _SHARED_LIMIT:
+            return text
+        found = _shared_texts.setdefault(text, text)
+    return found
+
+
+def _public(id_: int, item: tuple) -> dict:
+    (time, api, operation, method, path, query, request_json, content_type,
      status, response_json, faults) = item
     return {
         "time": iso(time),
