@@ -1,0 +1,57 @@
+"""MockFlask runs the mock's own per-request steps directly; hooks that
+others register on the app still run through Flask's machinery."""
+from flask import after_this_request, session
+
+from mockserver import create_app
+from mockserver.app import MockFlask, NoSessions
+
+READ = "/v2/user/session/delivery/read"
+HASH = "66666666666666666666666666666666"
+
+
+def test_the_app_is_a_mock_flask_without_sessions():
+    app = create_app()
+    assert isinstance(app, MockFlask)
+    assert isinstance(app.session_interface, NoSessions)
+    assert app.before_request_funcs == {} and app.after_request_funcs == {}
+
+
+def test_hooks_registered_by_others_still_run_after_the_mocks_steps():
+    app = create_app()
+    seen = []
+
+    @app.before_request
+    def before():
+        seen.append(("before", app.extensions["mockserver"].journal.__len__()))
+
+    @app.after_request
+    def after(response):
+        response.headers["X-Seen"] = "yes"
+        seen.append(("after", response.status_code))
+        return response
+
+    answer = app.test_client().post(READ, json={"hash": HASH})
+    assert answer.status_code == 200 and answer.headers["X-Seen"] == "yes"
+    assert seen == [("before", 0), ("after", 200)]
+    assert len(app.extensions["mockserver"].journal) == 1
+
+
+def test_after_this_request_and_the_null_session():
+    app = create_app()
+    sessions = []
+
+    @app.route("/v2/extra", methods=["POST"])
+    def extra():
+        sessions.append(session._get_current_object())
+
+        @after_this_request
+        def mark(response):
+            response.headers["X-Later"] = "1"
+            return response
+
+        return {"success": True}
+
+    client = app.test_client()
+    assert client.post("/v2/extra").headers["X-Later"] == "1"
+    client.post("/v2/extra")
+    assert sessions[0] is sessions[1]  # one shared null session, never written
