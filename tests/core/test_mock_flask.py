@@ -55,3 +55,26 @@ def test_after_this_request_and_the_null_session():
     assert client.post("/v2/extra").headers["X-Later"] == "1"
     client.post("/v2/extra")
     assert sessions[0] is sessions[1]  # one shared null session, never written
+
+
+def test_teardown_functions_and_the_teardown_signal_still_run():
+    from flask import request_tearing_down
+
+    plain, hooked = create_app(), create_app()
+    signalled, torn_down = [], []
+
+    @hooked.teardown_request
+    def teardown(exc):
+        torn_down.append(exc)
+
+    def on_teardown(sender, exc=None, **extra):
+        signalled.append((sender, exc))
+
+    request_tearing_down.connect(on_teardown)
+    try:
+        plain.test_client().post(READ, json={"hash": HASH})
+        hooked.test_client().post(READ, json={"hash": HASH})
+    finally:
+        request_tearing_down.disconnect(on_teardown)
+    assert signalled == [(plain, None), (hooked, None)]
+    assert torn_down == [None]
