@@ -36,13 +36,15 @@ def parse_json(raw: bytes):
 
 
 def raw_body(request, max_bytes: int) -> bytes:
-    length = request.content_length
-    if length is not None and length > max_bytes:
-        raise BodyProblem(BodyProblem.TOO_LARGE, f"the body is {length} bytes; the limit is {max_bytes}")
+    # Under Flask, MAX_CONTENT_LENGTH (the same limit) makes werkzeug refuse a
+    # declared length over it before reading; the length is parsed only then,
+    # for the message. Outside Flask the count after reading is the guard.
     try:
         data = request.get_data(cache=True)
     except RequestEntityTooLarge:
-        raise BodyProblem(BodyProblem.TOO_LARGE, f"the body is over the limit of {max_bytes} bytes") from None
+        length = request.content_length
+        declared = f"the body is {length} bytes; " if length is not None else "the body is over the limit; "
+        raise BodyProblem(BodyProblem.TOO_LARGE, f"{declared}the limit is {max_bytes}") from None
     if len(data) > max_bytes:
         raise BodyProblem(BodyProblem.TOO_LARGE, f"the body is {len(data)} bytes; the limit is {max_bytes}")
     return data

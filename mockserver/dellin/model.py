@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import attrgetter
 
 from ..clock import iso, parse_instant
 from ..errors import DellinError
@@ -49,6 +50,9 @@ class DellinUser:
     def roles_on(self, order_number: str) -> list[str] | None:
         """The user's roles on an order; None when unknown (also for orders not listed)."""
         return self.orders.get(order_number)
+
+
+_BY_ID = attrgetter("id")
 
 
 @dataclass
@@ -275,7 +279,9 @@ class DellinState:
 
     # ------------------------------------------------------------ subscriptions
     def subscriptions_of(self, login: str) -> list[Subscription]:
-        return sorted((s for s in self.subscriptions.values() if s.owner == login), key=lambda s: s.id)
+        found = [s for s in self.subscriptions.values() if s.owner == login]
+        found.sort(key=_BY_ID)
+        return found
 
     def subscription_of(self, login: str, sub_id: int) -> Subscription:
         """The user's subscription; another user's counts as absent."""

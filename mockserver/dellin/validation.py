@@ -60,6 +60,8 @@ def _check_array_sizes(schemas, schema_name: str, body: dict) -> None:
     """An array over its ``maxItems`` is refused before the schema walks every item
     (a valid item costs the schema walk far more than the count costs here)."""
     limits = _array_limits(schemas, schema_name)
+    if not limits:
+        return
     for name, value in body.items():
         limit = limits.get(name)
         if limit is not None and isinstance(value, list) and len(value) > limit:
