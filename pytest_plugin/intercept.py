@@ -26,6 +26,7 @@ import io
 import json
 import sys
 import threading
+from functools import lru_cache
 from urllib.parse import unquote_to_bytes, urlsplit
 
 NAVIXY, DELLIN = "navixy", "dellin"
@@ -35,6 +36,7 @@ NAVIXY_PREFIX = "/v2"
 MOCK_ONLY_PREFIXES = ("/v2", "/__mock")  # never Dellin paths
 
 
+@lru_cache(maxsize=1024)  # asked twice per call (adapter, settings), mostly of the same few URLs
 def api_for_url(url: str) -> str | None:
     """The API a real base URL belongs to, or None for a host we leave alone."""
     parts = urlsplit(url)
@@ -97,6 +99,15 @@ def _body_bytes(body) -> bytes:
     return b"".join(chunk.encode("utf-8") if isinstance(chunk, str) else chunk for chunk in body)
 
 
+@lru_cache(maxsize=256)
+def _environ_key(header: str) -> str | None:
+    """The WSGI environ key of a header; None for those the environ gets elsewhere."""
+    key = header.upper().replace("-", "_")
+    if key == "CONTENT_TYPE":
+        return key
+    return None if key in ("CONTENT_LENGTH", "HOST") else "HTTP_" + key
+
+
 def _wsgi_environ(method: str, url: str, headers, body: bytes) -> dict:
     parts = urlsplit(url)
     environ = {
@@ -119,12 +130,12 @@ def _wsgi_environ(method: str, url: str, headers, body: bytes) -> dict:
         "HTTP_HOST": parts.netloc,
         "CONTENT_LENGTH": str(len(body)),
     }
-    for name, value in headers.items():
-        key = name.upper().replace("-", "_")
-        if key == "CONTENT_TYPE":
-            environ["CONTENT_TYPE"] = value
-        elif key not in ("CONTENT_LENGTH", "HOST"):
-            environ["HTTP_" + key] = value
+    # requests' CaseInsensitiveDict walks its own store here, without a lookup per key
+    items = headers.lower_items() if hasattr(headers, "lower_items") else headers.items()
+    for name, value in items:
+        key = _environ_key(name)
+        if key is not None:
+            environ[key] = value
     return environ
 
 
