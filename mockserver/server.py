@@ -24,14 +24,30 @@ def is_loopback(host: str) -> bool:
             return False
 
 
-def close_server(server) -> None:
+def close_server(server, thread: threading.Thread | None = None, timeout: float = 5.0) -> None:
     """Stop a waitress server: workers first (a task still running when the
     trigger pipe closes dies with EBADF), then the sockets, idle keep-alive
-    connections included, which would otherwise keep the serving loop alive."""
+    connections included, which would otherwise keep the serving loop alive.
+
+    Given the thread that runs the serving loop, the sockets are closed in
+    that thread, between two ``select`` calls: closed from another thread,
+    they can vanish while the loop is inside ``select``, which then fails
+    with EBADF and kills the thread with a traceback.
+    """
     server.task_dispatcher.shutdown(timeout=2)
-    server.close()
+    if thread is not None and thread.is_alive():
+        server.trigger.pull_trigger(lambda: _close_sockets(server))
+        thread.join(timeout)
+        if not thread.is_alive():
+            return
+    _close_sockets(server)
+
+
+def _close_sockets(server) -> None:
     for channel in list(server._map.values()):
-        channel.handle_close()
+        if channel is not server and channel is not server.trigger:
+            channel.handle_close()
+    server.close()  # the listening socket and the trigger: the loop's map is empty, and it ends
 
 
 def serve(app, host: str, port: int, *, threads: int = DEFAULT_THREADS, on_ready=None, on_stop=None) -> None:
@@ -83,7 +99,7 @@ class ThreadedServer:
         self._thread.start()
 
     def stop(self) -> None:
-        close_server(self._server)
+        close_server(self._server, self._thread)
         self._thread.join(timeout=5)
 
     def __enter__(self):
