@@ -16,7 +16,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from .result import NotAvailable, figure
+from .result import NotAvailable, figure, paired_ratio
 from .throughput import NAVIXY_HASH, NAVIXY_READ
 
 CALLS = 300
@@ -70,7 +70,7 @@ def run() -> list[dict]:
     intercepted_session.close()
     rows = []
     for via, title in (("interceptor", "in-process: interceptor (requests)"), ("mock_client", "in-process: mock_client")):
-        ratio = statistics.median(mine / socket for mine, socket in zip(runs[via], runs["socket"]))
+        ratio = paired_ratio(runs[via], runs["socket"])
         rows.append(figure(
             title, round(statistics.median(runs[via])), "calls/s",
             baseline="live socket, requests.Session", baseline_value=round(statistics.median(runs["socket"])),

@@ -1,6 +1,8 @@
 """The shape of one benchmark figure, as printed and as written to JSON."""
 from __future__ import annotations
 
+import statistics
+
 
 class NotAvailable(Exception):
     """A figure that cannot run yet (a part of the product that does not exist)."""
@@ -21,6 +23,11 @@ def figure(name: str, value: float, unit: str, *, target: str, met: bool | None,
         "met": met,
         "details": details,
     }
+
+
+def paired_ratio(runs: list[float], baseline_runs: list[float]) -> float:
+    """The median of per-round ratios: a slow moment moves one round, not the result."""
+    return statistics.median(run / base for run, base in zip(runs, baseline_runs))
 
 
 def best_of(function, rounds: int):

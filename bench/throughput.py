@@ -21,7 +21,7 @@ import requests
 
 from .dellin_state import auth, order_numbers, state, subscription
 from .load import run_load, tool_name
-from .result import NotAvailable, figure
+from .result import NotAvailable, figure, paired_ratio
 from .servers import ServerProcess, bare_command, mock_command
 
 TARGET = 0.9
@@ -59,7 +59,7 @@ def compare(name: str, path: str, body: dict, mock_args=()) -> dict:
                     bare_rps.append(_measure(bare.url + path, body))
         finally:
             os.unlink(bodies)
-    ratio = statistics.median(m / b for m, b in zip(mock_rps, bare_rps))
+    ratio = paired_ratio(mock_rps, bare_rps)
     return figure(
         name, round(statistics.median(mock_rps)), "req/s",
         baseline="bare Flask, same server", baseline_value=round(statistics.median(bare_rps)),

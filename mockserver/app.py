@@ -120,8 +120,7 @@ def _before_request(app):
     return None
 
 
-def _tag_request(app=None):
-    app = app or current_app._get_current_object()
+def _tag_request(app):
     req = request._get_current_object()
     # ``g`` keeps its attributes in its __dict__: one update instead of four setattrs
     vars(g._get_current_object()).update(

@@ -31,11 +31,10 @@ class Journal:
         """One API call, kept as a tuple: this runs on every request, while
         the journal is read rarely, so the public dict is built on reading.
         ``query`` may be None for none; a body may be JSON bytes, parsed on reading."""
-        # Fewer objects kept per entry means fewer cold ones freed when it
-        # leaves: the id is implied by the entry's place, and the path and
-        # content type are shared with earlier calls
-        entry = (time, api, operation, method, _shared(path), query,
-                 request_json, _shared(content_type), status, response_json, faults)
+        # fewer objects kept per entry means fewer cold ones freed when it
+        # leaves: the id is implied by the entry's place
+        entry = (time, api, operation, method, path, query,
+                 request_json, content_type, status, response_json, faults)
         with self._lock:
             self._recorded += 1
             self._entries.append(entry)
@@ -52,20 +51,6 @@ class Journal:
 
     def __len__(self) -> int:
         return len(self._entries)
-
-
-# one string object per distinct path or content type, up to a bound (paths may carry ids)
-_SHARED_LIMIT = 1024
-_shared_texts: dict = {}
-
-
-def _shared(text):
-    found = _shared_texts.get(text)
-    if found is None:
-        if text is None or len(_shared_texts) >= _SHARED_LIMIT:
-            return text
-        found = _shared_texts.setdefault(text, text)
-    return found
 
 
 def _public(id_: int, item: tuple) -> dict:

@@ -36,7 +36,10 @@ def close_server(server, thread: threading.Thread | None = None, timeout: float 
     """
     server.task_dispatcher.shutdown(timeout=2)
     if thread is not None and thread.is_alive():
-        server.trigger.pull_trigger(lambda: _close_sockets(server))
+        try:
+            server.trigger.pull_trigger(lambda: _close_sockets(server))
+        except OSError:  # the trigger is already closed: the loop is ending
+            pass
         thread.join(timeout)
         if not thread.is_alive():
             return

@@ -27,6 +27,19 @@ def records(rows: Iterable[dict]) -> list[Record]:
     return [Record(row) for row in rows]
 
 
+def _match_fields(expected: dict, actual: dict, where: str, missing: Callable[[str, Any], str]) -> Outcome:
+    """Every key of ``expected`` in ``actual``, matched in turn; ``missing`` words an absent one."""
+    for key, want in expected.items():
+        path = f"{where}.{key}" if where else str(key)
+        got = actual.get(key, _MISSING)
+        if got is _MISSING:
+            return False, missing(path, want)
+        ok, reason = match_value(want, got, path)
+        if not ok:
+            return False, reason
+    return True, ""
+
+
 def match_value(expected: Any, actual: Any, where: str = "") -> Outcome:
     """A JSON subset match: dict keys given must match, lists element by element.
 
@@ -47,15 +60,7 @@ def match_value(expected: Any, actual: Any, where: str = "") -> Outcome:
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
             return False, f"{label} is {_short(actual)}, expected an object"
-        for key, want in expected.items():
-            got = actual.get(key, _MISSING)
-            path = f"{where}.{key}" if where else str(key)
-            if got is _MISSING:
-                return False, f"{path} is missing, expected {_short(want)}"
-            ok, reason = match_value(want, got, path)
-            if not ok:
-                return False, reason
-        return True, ""
+        return _match_fields(expected, actual, where, lambda path, want: f"{path} is missing, expected {_short(want)}")
     if isinstance(expected, (list, tuple)):
         if not isinstance(actual, list):
             return False, f"{label} is {_short(actual)}, expected a list"
@@ -122,14 +127,7 @@ def record_matcher(match: dict) -> Callable[[dict], Outcome]:
     """Each keyword is a top-level field of the record, matched as a JSON subset."""
 
     def matches(entry: dict) -> Outcome:
-        for name, want in match.items():
-            got = entry.get(name, _MISSING)
-            if got is _MISSING:
-                return False, f"{name} is missing (fields: {', '.join(entry)})"
-            ok, reason = match_value(want, got, name)
-            if not ok:
-                return False, reason
-        return True, ""
+        return _match_fields(match, entry, "", lambda name, want: f"{name} is missing (fields: {', '.join(entry)})")
 
     return matches
 

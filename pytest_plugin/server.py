@@ -45,33 +45,8 @@ class MockServer:
 
     def stop(self) -> None:
         if self._threaded is not None:
-            _close_connections(self._threaded)
-            self._threaded.stop()
+            self._threaded.stop()  # closes keep-alive connections in the serving thread
             self._threaded = None
-
-
-def _close_connections(threaded) -> None:
-    """Close every connection from the server's own loop thread.
-
-    waitress's loop runs while any keep-alive connection is open (a client
-    ``requests.Session``, a webhook sender), so without this the serving
-    thread outlives ``close()`` and ``stop()`` waits for its join timeout.
-    """
-    from waitress import wasyncore
-
-    server = getattr(threaded, "_server", None)
-    if server is None or not hasattr(server, "trigger"):
-        return
-    server.task_dispatcher.shutdown(timeout=2)
-
-    def close_everything():
-        wasyncore.close_all(server._map)
-
-    try:
-        server.trigger.pull_trigger(close_everything)
-    except OSError:
-        return  # already closed
-    threaded._thread.join(timeout=5)
 
 
 def start_local(host: str, port: int, scenario_dirs=()) -> MockServer:
