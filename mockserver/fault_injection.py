@@ -56,6 +56,7 @@ def apply_request_faults():
         path=request.path,
         query=request.args.to_dict(flat=True),
         read_body=_read_body,
+        at=runtime().clock.now(),
     )
     rule = runtime().faults.request_fault(call)
     if rule is None:

@@ -7,17 +7,23 @@ any, applies to a call, and the delivery engine asks it about webhook URLs.
 A request rule has ``when`` (api, operation, method, path, query, body; each
 optional, all given must hold) and an action: ``respond: {error: N}`` (the
 API's own envelope), ``respond: {status, body}`` (raw), ``delay_ms`` and/or
-``drop_connection: true``. A webhook rule is ``webhook: {url, fail, status |
-timeout}``. Only the first live rule that matches a call fires.
+``drop_connection: true``. ``rate_limit: {calls: N, per: "1m"}`` narrows a
+request rule to the calls over a limit: the rule lets N matching calls through
+in any window of that length on the mock clock, and fires on the ones beyond.
+A webhook rule is ``webhook: {url, fail, status | timeout}``. Only the first
+live rule that matches a call fires.
 """
 from __future__ import annotations
 
 import copy
 import itertools
 import threading
+from collections import deque
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Callable
 
+from .clock import parse_duration
 from .scenario.matcher import matches, pattern_problems
 
 FAULT_SCHEMA = "scenario/fault.schema.json"
@@ -55,7 +61,7 @@ class FaultRules:
     def _public(entry: dict) -> dict:
         return {"id": entry["id"], **copy.deepcopy(entry["rule"]), "fired": entry["fired"]}
 
-    def _take(self, predicate) -> dict | None:
+    def _take(self, predicate, at: datetime | None = None) -> dict | None:
         """The first live rule that matches; counts it as fired."""
         with self._lock:
             for entry in self._rules:
@@ -63,14 +69,14 @@ class FaultRules:
                 limit = _limit(rule)
                 if limit is not None and entry["fired"] >= limit:
                     continue
-                if predicate(rule):
+                if predicate(rule) and ("rate_limit" not in rule or _over_rate_limit(entry, at)):
                     entry["fired"] += 1
                     return {"id": entry["id"], **rule}
         return None
 
     def request_fault(self, call: "Call") -> dict | None:
         """The first live request rule that matches ``call``; counted as fired."""
-        return self._take(lambda rule: "when" in rule and call_matches(rule["when"], call))
+        return self._take(lambda rule: "when" in rule and call_matches(rule["when"], call), call.at)
 
     def webhook_failure(self, url: str) -> dict | None:
         """How a delivery to ``url`` must fail, or None: ``{"status": N}`` or ``{"timeout": True}``."""
@@ -81,6 +87,23 @@ class FaultRules:
         if hook.get("timeout"):
             return {"timeout": True, "fault": fired["id"]}
         return {"status": int(hook.get("status", 500)), "fault": fired["id"]}
+
+
+def _over_rate_limit(entry: dict, at: datetime | None) -> bool:
+    """Whether a matching call at ``at`` is over the rule's limit. Calls let
+    through are counted; refused ones are not, so a client that backs off for
+    the window's length gets through again."""
+    limit = entry["rule"]["rate_limit"]
+    if at is None:  # a call without a time cannot be placed in a window
+        return False
+    window: deque = entry.setdefault("window", deque())
+    cutoff = at - timedelta(seconds=parse_duration(limit["per"]))
+    while window and window[0] <= cutoff:
+        window.popleft()
+    if len(window) < limit["calls"]:
+        window.append(at)
+        return False
+    return True
 
 
 def _limit(rule: dict) -> int | None:
@@ -104,6 +127,7 @@ class Call:
     path: str
     query: dict = field(default_factory=dict)
     read_body: Callable[[], object] = lambda: None
+    at: datetime | None = None  # the mock clock's time of the call, for rate limits
     _body: object = field(default=None, init=False, repr=False)
     _body_read: bool = field(default=False, init=False, repr=False)
 
@@ -159,7 +183,7 @@ def _semantic_problems(rule: dict, path: str) -> list[tuple[str, str]]:
 
     out = []
     if "webhook" in rule:
-        extra = [k for k in ("when",) + REQUEST_ACTIONS if k in rule]
+        extra = [k for k in ("when", "rate_limit") + REQUEST_ACTIONS if k in rule]
         if extra:
             out.append((path, f"a webhook rule cannot also have {', '.join(extra)}"))
         hook = rule["webhook"]
@@ -173,6 +197,12 @@ def _semantic_problems(rule: dict, path: str) -> list[tuple[str, str]]:
         out.append((path, "a request rule needs an action: respond, delay_ms or drop_connection"))
     if "respond" in rule and rule.get("drop_connection"):
         out.append((path, "respond and drop_connection cannot go together"))
+    if "rate_limit" in rule:
+        try:
+            if parse_duration(rule["rate_limit"]["per"]) <= 0:
+                raise ValueError("the window must be longer than 0 seconds")
+        except ValueError as exc:
+            out.append((at("rate_limit.per"), str(exc)))
     when = rule["when"]
     api = when.get("api")
     if "operation" in when:

@@ -204,6 +204,13 @@ def test_admin_refuses_bad_rules_and_adds_none(client):
         ({"when": {"api": "soap"}, "respond": {"status": 500}}, "when.api"),
         ({"when": {"api": "navixy"}, "respond": {}}, "respond"),
         ({"when": {"api": "navixy"}, "respond": {"error": 6, "status": 500}}, "respond"),
+        ({"when": {"api": "navixy"}, "respond": {"error": 15}, "rate_limit": {"calls": 1, "per": "soon"}},
+         "rate_limit.per"),
+        ({"when": {"api": "navixy"}, "respond": {"error": 15}, "rate_limit": {"calls": 1, "per": "0s"}},
+         "rate_limit.per"),
+        ({"when": {"api": "navixy"}, "respond": {"error": 15}, "rate_limit": {"calls": 0, "per": 60}},
+         "rate_limit.calls"),
+        ({"webhook": {"url": "https://h.example/a"}, "rate_limit": {"calls": 1, "per": 60}}, ""),
     ],
 )
 def test_admin_names_the_place_in_a_single_rule(client, rule, path):
@@ -228,3 +235,39 @@ def test_webhook_failure_contract_is_kept(runtime):
     assert a == [{"status": 503, "fault": 1}, {"status": 503, "fault": 1}, None]
     assert runtime.faults.webhook_failure("https://h.example/b") == {"timeout": True, "fault": 2}
     assert runtime.faults.webhook_failure("https://h.example/c") is None
+
+
+def test_rate_limit_lets_calls_through_per_window_on_the_mock_clock(client, runtime):
+    rule = add(client, {"when": {"api": "navixy"}, "rate_limit": {"calls": 2, "per": "1m"}, "respond": {"error": 15}})
+    assert [client.post(READ, json={"hash": MASTER}).json["status"]["code"] for _ in range(2)] == [201, 201]
+    codes = [client.post(READ, json={"hash": MASTER}).json["status"]["code"] for _ in range(2)]
+    assert codes == [15, 15]  # over the limit: refused, and refusals do not count
+    runtime.advance_clock(59)
+    assert client.post(READ, json={"hash": MASTER}).status_code == 429
+    runtime.advance_clock(1)  # the first two calls have left the window
+    assert client.post(READ, json={"hash": MASTER}).json["status"]["code"] == 201  # through to the mock: no session
+    assert client.post(READ, json={"hash": MASTER}).json["status"]["code"] == 201
+    refused = client.post(READ, json={"hash": MASTER})
+    assert refused.status_code == 429 and refused.headers["X-Mock-Fault"] == str(rule)
+    assert client.get("/__mock/faults").json["faults"][0]["fired"] == 4
+    journal = client.get("/__mock/requests").json["requests"]
+    assert [bool(e["faults"]) for e in journal] == [False, False, True, True, True, False, False, True]
+
+
+def test_rate_limit_counts_only_matching_calls_and_other_rules_still_apply(client):
+    add(client, {"when": {"operation": "navixy.delivery.create"}, "rate_limit": {"calls": 1, "per": 60},
+                 "respond": {"error": 15}})
+    add(client, {"when": {"operation": "navixy.delivery.read"}, "respond": {"error": 8}})
+    assert client.post(READ, json={"hash": MASTER}).json["status"]["code"] == 8
+    assert client.post(CREATE, json={"hash": MASTER}).status_code == 200
+    assert client.post(READ, json={"hash": MASTER}).json["status"]["code"] == 8
+    assert client.post(CREATE, json={"hash": MASTER}).json["status"]["code"] == 15
+
+
+def test_rate_limit_window_starts_empty_after_a_reset(client, runtime):
+    runtime.load_scenario("navixy-rate-limit")
+    for _ in range(3):
+        assert client.post(READ, json={"hash": MASTER}).status_code == 200
+    assert client.post(READ, json={"hash": MASTER}).status_code == 429
+    client.post("/__mock/reset")
+    assert client.post(READ, json={"hash": MASTER}).status_code == 200
