@@ -9,7 +9,7 @@ from flask import Blueprint, request
 from ..body import BodyProblem, parse_json, raw_body, read_object
 from ..clock import parse_duration
 from ..errors import AdminError
-from ..scenario.loader import ScenarioError, bundled, parse_text
+from ..scenario.loader import ScenarioError, available, parse_text
 from ..web import register, respond, runtime
 from . import operations as ops
 from .operations import OPERATIONS  # noqa: F401  (this module's rows of the route table)
@@ -92,7 +92,7 @@ def requests_clear():
 
 
 def scenarios_list():
-    return respond({"scenarios": bundled()})
+    return respond({"scenarios": available(runtime().config.scenario_dirs)})
 
 
 def scenario_document():

@@ -214,3 +214,22 @@ def bundled() -> list[dict]:
         doc = read_file(path)
         out.append({"name": doc.get("name", path.stem), "description": doc.get("description", ""), "file": path.name})
     return out
+
+
+def available(extra_dirs=()) -> list[dict]:
+    """Every scenario a name loads, as ``find`` looks them up: the configured
+    folders first (a name there hides a bundled one of the same name), then
+    the bundled ones. A file that does not load is listed with the reason."""
+    out, seen = [], set()
+    for folder in [Path(d) for d in extra_dirs]:
+        for path in sorted(p for p in folder.glob("*") if p.suffix in SUFFIXES and p.is_file()):
+            if path.stem in seen:
+                continue
+            seen.add(path.stem)
+            try:
+                description = read_file(path).get("description", "")
+            except ScenarioError as exc:
+                description = f"not loadable: {exc.problems[0]}"
+            out.append({"name": path.stem, "description": description, "file": str(path)})
+    out.extend(row for row in bundled() if row["name"] not in seen)
+    return out

@@ -210,3 +210,26 @@ def test_posting_yaml_loads_it(client, runtime):
     answer = client.post("/__mock/scenarios", data=text, content_type="application/yaml")
     assert answer.status_code == 200 and answer.json["loaded"] == "posted"
     assert runtime.dump_state()["navixy"]["users"][0]["demo"] is True
+
+
+def test_the_admin_list_shows_the_configured_folders_before_the_bundled_ones(tmp_path):
+    from mockserver import create_app
+    from tests.contract import ContractClient
+
+    (tmp_path / "custom-one.yaml").write_text("name: custom-one\ndescription: mine\n")
+    (tmp_path / "navixy-demo.yaml").write_text("name: navixy-demo\ndescription: my own demo\n")
+    (tmp_path / "broken.yaml").write_text("name: broken\nfaults: 3\n")
+    app = create_app(scenario_dirs=(str(tmp_path),))
+    app.test_client_class = ContractClient  # the listing is held against its schema
+    client = app.test_client()
+    rows = client.get("/__mock/scenarios").json["scenarios"]
+    by_name = {row["name"]: row for row in rows}
+    assert [row["name"] for row in rows][:3] == ["broken", "custom-one", "navixy-demo"]
+    assert by_name["custom-one"] == {"name": "custom-one", "description": "mine", "file": str(tmp_path / "custom-one.yaml")}
+    assert by_name["broken"]["description"].startswith("not loadable: ")
+    # the folder's navixy-demo hides the bundled one, as loading by name does
+    assert [row["name"] for row in rows].count("navixy-demo") == 1
+    assert by_name["navixy-demo"]["description"] == "my own demo"
+    assert "default" in by_name and by_name["default"]["file"] == "default.yaml"
+    # every name listed loads (or says why not)
+    assert client.post("/__mock/scenarios", json={"name": "custom-one"}).status_code == 200
