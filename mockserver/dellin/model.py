@@ -136,22 +136,27 @@ class DellinState:
         self._clock = clock
         self._config = config
         self._new_session_id = new_session_id
-        self.appkeys: list[str] = list(seed.get("appkeys", []))
+        self.appkeys: list[str] = list(seed.get("appkeys", rules.DEFAULT_APPKEYS))
         self.extra_event_types: list[str] = list(seed.get("event_types", []))
         self.users: dict[str, DellinUser] = {}
         self.sessions: dict[str, Session] = {}
         self.subscriptions: dict[int, Subscription] = {}
+        without_id: list[tuple[str, dict, str]] = []
         for index, row in enumerate(seed.get("users", [])):
-            self._load_user(row, f"users[{index}]")
+            self._load_user(row, f"users[{index}]", without_id)
         highest = max(self.subscriptions, default=0)
         self.next_subscription_id: int = int(seed.get("next_subscription_id", highest + 1))
         if self.next_subscription_id <= highest:
             raise DellinSeedError(
                 f"next_subscription_id {self.next_subscription_id} must be above the highest subscription id {highest}"
             )
+        # subscriptions seeded without an id get theirs as if created now, in seed order
+        for login, row, where in without_id:
+            self._load_subscription(login, {**row, "id": self.next_subscription_id}, where)
+            self.next_subscription_id += 1
 
     # ------------------------------------------------------------ seed and dump
-    def _load_user(self, row: dict, where: str) -> None:
+    def _load_user(self, row: dict, where: str, without_id: list) -> None:
         login = row["login"]
         if login in self.users:
             raise DellinSeedError(f"{where}.login: the login {login!r} appears twice")
@@ -163,7 +168,11 @@ class DellinState:
         for index, entry in enumerate(row.get("sessions", [])):
             self._load_session(login, entry, f"{where}.sessions[{index}]")
         for index, sub in enumerate(row.get("subscriptions", [])):
-            self._load_subscription(login, sub, f"{where}.subscriptions[{index}]")
+            place = f"{where}.subscriptions[{index}]"
+            if "id" in sub:
+                self._load_subscription(login, sub, place)
+            else:
+                without_id.append((login, sub, place))
 
     def _load_session(self, login: str, entry, where: str) -> None:
         if isinstance(entry, str):
@@ -184,19 +193,21 @@ class DellinState:
         sub_id = row["id"]
         if sub_id in self.subscriptions:
             raise DellinSeedError(f"{where}.id: subscription id {sub_id} appears twice")
+        url = row.get("url", rules.DEFAULT_SUBSCRIPTION_URL)
+        order_roles = row.get("orderRoles", rules.DEFAULT_ORDER_ROLES)
         try:
-            rules.check_url(row["url"], allow_http=self._config.allow_http_webhooks)
+            rules.check_url(url, allow_http=self._config.allow_http_webhooks)
             if row.get("eventTypes") is not None:
                 rules.check_event_types(row["eventTypes"], self.event_types())
-            _check_roles(row["orderRoles"])
+            _check_roles(order_roles)
         except DellinError as exc:
             raise DellinSeedError(f"{where}: {exc.problems[0].detail}") from None
         self.subscriptions[sub_id] = Subscription(
             id=sub_id,
             owner=login,
-            url=row["url"],
+            url=url,
             event_types=list(row["eventTypes"]) if row.get("eventTypes") is not None else None,
-            order_roles=list(row["orderRoles"]),
+            order_roles=list(order_roles),
             state=row.get("state", rules.ENABLED),
             orders=OrderSet(row.get("orders", [])),
             failures=int(row.get("failures", 0)),

@@ -165,3 +165,33 @@ def test_order_set_keeps_numbers_exactly_as_given():
     assert list(orders) == [n for n in given if n != "0123"]
     with pytest.raises(TypeError):
         orders.add(5)
+
+
+def test_left_out_keys_take_the_documented_defaults():
+    s = state({"users": [{"login": "a@info.ru", "subscriptions": [{"id": 3}, {}, {"orders": ["1"]}]},
+                         {"login": "b@info.ru", "subscriptions": [{"url": "https://h.example/b"}]}]})
+    assert s.appkeys == ["00000000-0000-0000-0000-000000000000"]  # the docs' appkey
+    a_subs = s.subscriptions_of("a@info.ru")
+    # id-less ones get theirs as if created now, in seed order, after every given id
+    assert [sub.id for sub in a_subs] == [3, 4, 5]
+    assert [sub.id for sub in s.subscriptions_of("b@info.ru")] == [6]
+    assert s.next_subscription_id == 7
+    second = a_subs[1]
+    assert (second.url, second.order_roles, second.event_types, second.state, list(second.orders)) == (
+        "https://hooks.example/dellin", ["sender"], None, "enabled", [])
+    assert list(a_subs[2].orders) == ["1"]
+    # a dump names every value, so it loads back as it was
+    assert state(s.to_dict()).to_dict() == s.to_dict()
+
+
+def test_an_empty_appkey_list_accepts_none():
+    s = state({"appkeys": [], "users": [{"login": "a@info.ru", "password": "p"}]})
+    with pytest.raises(DellinError) as caught:
+        s.login("00000000-0000-0000-0000-000000000000", "a@info.ru", "p")
+    assert caught.value.problems[0].code == 2001
+
+
+def test_id_less_subscriptions_start_at_a_given_next_id():
+    s = state({"next_subscription_id": 20, "users": [{"login": "a@info.ru", "subscriptions": [{"id": 2}, {}]}]})
+    assert [sub.id for sub in s.subscriptions_of("a@info.ru")] == [2, 20]
+    assert s.next_subscription_id == 21
