@@ -38,8 +38,14 @@ def checked_body(operation, mock=None) -> dict:
         raise body_error(problem) from None
     g.request_body = body
     body = {} if body is None else body
-    check_body(mock.schemas, operation.request_schema, body, allow_unknown=not mock.config.validate_requests)
+    check_body(mock.schemas, operation.request_schema, body, allow_unknown=not mock.config.validate_requests,
+               event_types=lambda: _directory(mock))
     return body
+
+
+def _directory(mock) -> list[str]:
+    with mock.store.lock:
+        return list(mock.store.dellin.event_types())
 
 
 # ---------------------------------------------------------------- actions: (state, body, path id, clock) -> response body

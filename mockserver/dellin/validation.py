@@ -35,8 +35,11 @@ MAX_SCHEMA_ERRORS = 50
 MAX_BAD_VALUES = 20
 
 
-def check_body(schemas, schema_name: str, body: dict, *, allow_unknown: bool = False) -> None:
-    """Raise one ``DellinError`` listing every problem (up to a bound), or return."""
+def check_body(schemas, schema_name: str, body: dict, *, allow_unknown: bool = False, event_types=None) -> None:
+    """Raise one ``DellinError`` listing every problem (up to a bound), or return.
+
+    ``event_types`` (a callable, asked only on failure) gives the event-type
+    directory, listed as ``validValues`` for an event type the schema refuses."""
     _check_array_sizes(schemas, schema_name, body)
     if schemas.fast_valid(schema_name, body):
         return  # the common case, answered without walking the body in Python
@@ -53,6 +56,9 @@ def check_body(schemas, schema_name: str, body: dict, *, allow_unknown: bool = F
                 continue
             _merge(problems, problem)
     if problems:
+        for problem in problems:
+            if problem.code == codes.UNKNOWN_EVENT_TYPE and event_types is not None:
+                problem.valid_values = list(event_types())
         raise DellinError(*problems)
 
 
@@ -133,6 +139,10 @@ def _problems_of(error) -> list[DellinProblem]:
     if keyword == "uniqueItems":
         repeated = [_short(v) for v in _repeats(error.instance)]
         return [DellinProblem(code, f"{where} repeats {', '.join(map(str, repeated))}", [_field_of(path)], bad_values=repeated)]
+    if keyword == "pattern" and path and path[0] == "eventTypes":
+        # ill-formed is not in the directory either: the same code as an unknown type
+        detail = f"{where}: {_short(error.instance)!r} is not in the event-type directory"
+        return [DellinProblem(codes.UNKNOWN_EVENT_TYPE, detail, ["eventTypes"], bad_values=[_short(error.instance)])]
     detail = _value_detail(keyword, error, where)
     bad = [_short(error.instance)] if not isinstance(error.instance, (list, dict)) else None
     return [DellinProblem(code, detail, [_field_of(path)], bad_values=bad)]

@@ -2,6 +2,7 @@
 import pytest
 
 from mockserver import create_app
+from mockserver.app import runtime_of
 from tests.contract import ContractClient
 
 from .helpers import HOOK, OTHER_SESSION, DellinCalls, codes_of, empty_world, first_error
@@ -148,6 +149,21 @@ def test_event_types_come_from_the_directory(dellin, runtime):
     assert error["badValues"] == ["order.state.lost"]
     assert error["validValues"] == runtime.store.dellin.event_types()
     assert "order.change.pickup_info" in error["validValues"]
+
+
+def test_ill_formed_event_types_are_unknown_types_too_with_the_directory():
+    app = create_app(scenario=empty_world(event_types=["order.custom.thing"]))
+    app.test_client_class = ContractClient
+    calls = DellinCalls(app.test_client())
+    response = calls.post(UPDATE, url=HOOK, orderRoles=["sender"],
+                          eventTypes=["order.bogus", "Order.State.Pickup", "order.state.pickup"])
+    assert (response.status_code, codes_of(response)) == (400, [3004])
+    error = first_error(response)
+    assert error["fields"] == ["eventTypes"]
+    assert error["badValues"] == ["order.bogus", "Order.State.Pickup"]
+    assert error["validValues"] == runtime_of(app).store.dellin.event_types()
+    assert "order.custom.thing" in error["validValues"]  # the scenario's own entries too
+    assert calls.post("/v1/webhooks").json["data"] == []  # nothing was created
 
 
 def test_every_directory_type_is_accepted(dellin, runtime):
