@@ -9,7 +9,7 @@ from flask import Flask, current_app, g, request
 from flask.globals import request_ctx
 from flask.signals import request_tearing_down
 from flask.sessions import NullSession, SessionInterface
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from .config import MockConfig
 from .errors import ADMIN, DELLIN, NAVIXY, AdminError, ApiError, DellinError, NavixyError
@@ -20,7 +20,7 @@ from . import persistence
 from .runtime import MockRuntime
 from .security import require_admin_token
 from .body import FORM_TYPES
-from .web import api_for_path, respond
+from .web import HOST_API_ENVIRON, api_for_path, respond
 
 log = logging.getLogger("mockserver")
 access_log = logging.getLogger("mockserver.access")
@@ -122,13 +122,20 @@ def _before_request(app):
 
 def _tag_request(app):
     req = request._get_current_object()
+    api = api_for_path(req.path)
+    host_api = req.environ.get(HOST_API_ENVIRON)
+    foreign = host_api is not None and host_api != api
     # ``g`` keeps its attributes in its __dict__: one update instead of four setattrs
     vars(g._get_current_object()).update(
         started=time.perf_counter(),
-        api=api_for_path(req.path),
-        operation=req.url_rule and _view_operation(app, req.url_rule.endpoint),
+        api=host_api if foreign else api,
+        operation=None if foreign else req.url_rule and _view_operation(app, req.url_rule.endpoint),
         faults_fired=[],
     )
+    if foreign:
+        # a real host's call to a path its API does not have (Dellin's host has
+        # no /v2, Navixy's only /v2): that API's 404, not another API's answer
+        raise NotFound()
 
 
 def _view_operation(app, endpoint):

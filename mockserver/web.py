@@ -11,6 +11,8 @@ from .errors import ADMIN, DELLIN, NAVIXY
 NAVIXY_PREFIX = "/v2"
 ADMIN_PREFIX = "/__mock"
 JSON_MIMETYPE = "application/json"
+# set by the in-process interceptor: the API of the real host that was called
+HOST_API_ENVIRON = "mockserver.host_api"
 
 
 def runtime():

@@ -50,7 +50,10 @@ def _under(path: str, prefix: str) -> bool:
 
 
 def foreign_path(api: str, path: str) -> tuple[int, dict] | None:
-    """A 404 (status, body) in the API's envelope for a path that API does not have."""
+    """A 404 (status, body) in the API's envelope for a path that API does not have.
+
+    For an external mock, answered here: sent on, such a call would reach the
+    other API. (In process, the app answers it itself: see ``HostGuard``.)"""
     from mockserver.clock import Clock
     from mockserver.errors import DellinError, NavixyError
 
@@ -64,24 +67,21 @@ def foreign_path(api: str, path: str) -> tuple[int, dict] | None:
 
 
 class HostGuard:
-    """WSGI middleware in front of the mock app: answers foreign paths with a 404."""
+    """WSGI middleware in front of the mock app: tells it which real host was called.
+
+    The app answers a path that host's API does not have with a 404 in that
+    API's envelope, on the mock's clock, and records it in the journal."""
 
     def __init__(self, app):
+        from mockserver.web import HOST_API_ENVIRON
+
         self.app = app
+        self.environ_key = HOST_API_ENVIRON
 
     def __call__(self, environ, start_response):
         api = HOSTS.get(environ.get("HTTP_HOST", environ.get("SERVER_NAME", "")).split(":")[0].lower())
-        path = environ.get("PATH_INFO", "")
-        # most calls are on their API's own paths: answer those without building an error
-        if api == NAVIXY and _under(path, NAVIXY_PREFIX) or api == DELLIN and not path.startswith(MOCK_ONLY_PREFIXES):
-            return self.app(environ, start_response)
-        refused = api and foreign_path(api, path)
-        if refused:
-            status, body = refused
-            payload = json.dumps(body).encode()
-            start_response(f"{status} Not Found", [("Content-Type", "application/json"),
-                                                   ("Content-Length", str(len(payload)))])
-            return [payload]
+        if api is not None:
+            environ[self.environ_key] = api
         return self.app(environ, start_response)
 
 

@@ -83,6 +83,20 @@ def test_paths_outside_an_api_get_a_404_in_its_envelope(app):
     assert dellin_v2.status_code == 404 and "errors" in dellin_v2.json()
 
 
+def test_a_foreign_path_is_answered_by_the_app_on_its_clock_and_journaled(app):
+    from mockserver.app import runtime_of
+
+    runtime_of(app).load_scenario({"name": "t", "clock": {"start": "2024-06-01T09:00:00Z"}})
+    with intercept(app):
+        dellin_v2 = requests.post("https://api.dellin.ru" + CREATE, json={"hash": MASTER})
+        navixy_dellin = httpx.post("https://api.eu.navixy.com/v1/webhooks", json={})
+    assert dellin_v2.json()["metadata"]["generated_at"] == "2024-06-01 09:00:00"  # the mock's clock
+    assert navixy_dellin.status_code == 404 and navixy_dellin.json()["status"]["code"] == 111
+    journal = runtime_of(app).journal.entries()
+    assert [(e["api"], e["operation"], e["path"], e["response"]["status"]) for e in journal] == [
+        ("dellin", None, CREATE, 404), ("navixy", None, "/v1/webhooks", 404)]
+
+
 def test_other_hosts_are_left_alone_and_patches_are_removed(app, live):
     original = requests.Session.get_adapter
     original_httpx_init = httpx.Client.__init__
