@@ -4,8 +4,9 @@ While an interceptor is active, calls to ``https://api.eu.navixy.com``,
 ``https://api.us.navixy.com`` and ``https://api.dellin.ru`` reach the mock:
 
 - given a WSGI app (``mockserver.create_app()``), in-process, without sockets:
-  a ``requests`` transport adapter that calls the app, and
-  ``httpx.WSGITransport`` mounted for those hosts;
+  a ``requests`` transport adapter that calls the app,
+  ``httpx.WSGITransport`` mounted for those hosts on an ``httpx.Client``, and
+  on an ``httpx.AsyncClient`` the same transport run in a worker thread;
 - given a URL (an external ``mockserver serve``), over HTTP to that URL.
 
 Paths are kept as they are: the mock serves Navixy under ``/v2``, as the real
@@ -211,6 +212,22 @@ def _requests_adapters():
 
 
 # ---------------------------------------------------------------------- httpx
+def _forwarded(request, target):
+    """``request`` rewritten for an external mock at ``target`` (an ``httpx.URL``):
+    (url, headers); the body is the caller's to read, sync or async."""
+    url = request.url.copy_with(scheme=target.scheme, host=target.host, port=target.port)
+    return url, [(k, v) for k, v in request.headers.raw if k.lower() != b"host"]
+
+
+def _refused(request):
+    """An ``httpx.Response`` for a path the real host's API lacks, or None."""
+    import httpx
+
+    api = HOSTS.get(request.url.host.lower())
+    refused = api and foreign_path(api, request.url.path)
+    return httpx.Response(refused[0], json=refused[1], request=request) if refused else None
+
+
 def _httpx_transport(target):
     import httpx
 
@@ -225,14 +242,11 @@ def _httpx_transport(target):
             self.inner = httpx.HTTPTransport()
 
         def handle_request(self, request):
-            api = HOSTS.get(request.url.host.lower())
-            refused = api and foreign_path(api, request.url.path)
-            if refused:
-                return httpx.Response(refused[0], json=refused[1], request=request)
-            url = request.url.copy_with(scheme=self.target.scheme, host=self.target.host, port=self.target.port)
-            headers = [(k, v) for k, v in request.headers.raw if k.lower() != b"host"]
-            forwarded = httpx.Request(request.method, url, headers=headers, content=request.read())
-            response = self.inner.handle_request(forwarded)
+            refused = _refused(request)
+            if refused is not None:
+                return refused
+            url, headers = _forwarded(request, self.target)
+            response = self.inner.handle_request(httpx.Request(request.method, url, headers=headers, content=request.read()))
             return httpx.Response(
                 response.status_code, headers=response.headers, stream=response.stream,
                 request=request, extensions=response.extensions,
@@ -242,6 +256,61 @@ def _httpx_transport(target):
             self.inner.close()
 
     return ForwardingTransport(target)
+
+
+def _httpx_async_transport(target):
+    import anyio
+    import httpx
+
+    if isinstance(target, str):
+
+        class AsyncForwardingTransport(httpx.AsyncBaseTransport):
+            """Sends the call to the same path on an external mock's URL."""
+
+            def __init__(self, target_url: str):
+                self.target = httpx.URL(target_url.rstrip("/") + "/")
+                # no pooled connections: they would belong to one event loop, and an
+                # interceptor outlives loops; and nothing is left open at stop
+                self.inner = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_keepalive_connections=0))
+
+            async def handle_async_request(self, request):
+                refused = _refused(request)
+                if refused is not None:
+                    return refused
+                url, headers = _forwarded(request, self.target)
+                forwarded = httpx.Request(request.method, url, headers=headers, content=await request.aread())
+                response = await self.inner.handle_async_request(forwarded)
+                return httpx.Response(
+                    response.status_code, headers=response.headers, stream=response.stream,
+                    request=request, extensions=response.extensions,
+                )
+
+            async def aclose(self):
+                await self.inner.aclose()
+
+        return AsyncForwardingTransport(target)
+
+    class AsyncWSGITransport(httpx.AsyncBaseTransport):
+        """httpx's WSGI transport for ``AsyncClient``, which httpx itself lacks.
+
+        The app runs in a worker thread, as under a threaded server: a slow
+        answer (a delay fault) never blocks the event loop."""
+
+        def __init__(self, app):
+            self.inner = httpx.WSGITransport(app=HostGuard(app))
+
+        def _call(self, request):
+            response = self.inner.handle_request(request)
+            return response.status_code, response.headers, response.read(), response.extensions
+
+        async def handle_async_request(self, request):
+            body = await request.aread()
+            sync_request = httpx.Request(request.method, request.url, headers=request.headers, content=body,
+                                         extensions=request.extensions)
+            status, headers, content, extensions = await anyio.to_thread.run_sync(self._call, sync_request)
+            return httpx.Response(status, headers=headers, content=content, request=request, extensions=extensions)
+
+    return AsyncWSGITransport(target)
 
 
 # ---------------------------------------------------------------------- activation
@@ -291,12 +360,18 @@ def _install_patches() -> None:
     except ImportError:
         return
     _originals["httpx_init"] = httpx.Client.__init__
+    _originals["httpx_async_init"] = httpx.AsyncClient.__init__
 
     def client_init(client, *args, mounts=None, **kwargs):
         ours = _active[-1].httpx_mounts() if _active else {}
         _originals["httpx_init"](client, *args, mounts={**(mounts or {}), **ours}, **kwargs)
 
+    def async_client_init(client, *args, mounts=None, **kwargs):
+        ours = _active[-1].httpx_mounts(asynchronous=True) if _active else {}
+        _originals["httpx_async_init"](client, *args, mounts={**(mounts or {}), **ours}, **kwargs)
+
     httpx.Client.__init__ = client_init
+    httpx.AsyncClient.__init__ = async_client_init
 
 
 def _in_process_for(url: str) -> bool:
@@ -314,6 +389,7 @@ def _remove_patches() -> None:
         import httpx
 
         httpx.Client.__init__ = _originals.pop("httpx_init")
+        httpx.AsyncClient.__init__ = _originals.pop("httpx_async_init")
 
 
 class Interceptor:
@@ -323,6 +399,7 @@ class Interceptor:
         self.target = target.rstrip("/") if isinstance(target, str) else target
         self._requests_adapter = None
         self._httpx_transport = None
+        self._httpx_async_transport = None
 
     @property
     def in_process(self) -> bool:
@@ -336,10 +413,17 @@ class Interceptor:
             self._requests_adapter = wsgi_adapter(self.target) if self.in_process else forwarding_adapter(self.target)
         return self._requests_adapter
 
-    def httpx_mounts(self) -> dict:
-        if self._httpx_transport is None:
-            self._httpx_transport = _httpx_transport(self.target)
-        return {f"https://{host}": self._httpx_transport for host in HOSTS}
+    def httpx_mounts(self, *, asynchronous: bool = False) -> dict:
+        """The transports to mount on an ``httpx.Client`` (or, asynchronous, an ``AsyncClient``)."""
+        if asynchronous:
+            if self._httpx_async_transport is None:
+                self._httpx_async_transport = _httpx_async_transport(self.target)
+            transport = self._httpx_async_transport
+        else:
+            if self._httpx_transport is None:
+                self._httpx_transport = _httpx_transport(self.target)
+            transport = self._httpx_transport
+        return {f"https://{host}": transport for host in HOSTS}
 
     def start(self) -> "Interceptor":
         with _patch_lock:

@@ -1,6 +1,8 @@
 """The interceptor: the real base URLs reach the mock, in-process or over HTTP."""
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 import requests
@@ -65,6 +67,52 @@ def test_requests_and_httpx_reach_the_same_app_without_a_socket(app):
                                                     "navixy.delivery.read"]
 
 
+def test_httpx_async_client_reaches_the_app_without_a_socket(app):
+    async def calls():
+        async with httpx.AsyncClient() as client:
+            created = await client.post("https://api.eu.navixy.com" + CREATE, json={"hash": MASTER})
+            reads = await asyncio.gather(*[
+                client.get("https://api.us.navixy.com" + READ, params={"hash": MASTER}) for _ in range(4)])
+            foreign = await client.post("https://api.dellin.ru" + CREATE, json={"hash": MASTER})
+        return created, reads, foreign
+
+    with intercept(app):
+        created, reads, foreign = asyncio.run(calls())
+        again, *_ = asyncio.run(calls())  # a new client on a second event loop
+    assert created.status_code == 200, created.text
+    assert {r.json()["value"] for r in reads} == {created.json()["value"]}
+    assert foreign.status_code == 404 and foreign.json()["errors"][0]["code"] == 1005
+    assert again.status_code == 200 and again.json()["value"] != created.json()["value"]
+    from mockserver.app import runtime_of
+
+    operations = [e["operation"] for e in runtime_of(app).journal.entries()]
+    assert operations[:6] == ["navixy.delivery.create"] + ["navixy.delivery.read"] * 4 + [None]
+
+
+def test_httpx_async_calls_run_off_the_event_loop(app):
+    """A delayed answer (a delay fault) leaves the loop free for other work."""
+    from mockserver.app import runtime_of
+
+    runtime_of(app).faults.add({"when": {"operation": "navixy.delivery.read"}, "delay_ms": 400})
+    order = []
+
+    async def slow_call(client):
+        await client.get("https://api.eu.navixy.com" + READ, params={"hash": MASTER})
+        order.append("answer")
+
+    async def tick():
+        await asyncio.sleep(0.01)
+        order.append("tick")
+
+    async def main():
+        async with httpx.AsyncClient() as client:
+            await asyncio.gather(slow_call(client), tick())
+
+    with intercept(app):
+        asyncio.run(main())
+    assert order == ["tick", "answer"]
+
+
 def test_a_session_made_before_activation_is_routed_too(app):
     session = requests.Session()
     with intercept(app):
@@ -100,7 +148,13 @@ def test_a_foreign_path_is_answered_by_the_app_on_its_clock_and_journaled(app):
 def test_other_hosts_are_left_alone_and_patches_are_removed(app, live):
     original = requests.Session.get_adapter
     original_httpx_init = httpx.Client.__init__
+    original_async_init = httpx.AsyncClient.__init__
     other = live
+
+    async def async_health():
+        async with httpx.AsyncClient() as client:
+            return (await client.get(other.url + "/__mock/health")).json()
+
     with intercept(app):
         session = requests.Session()
         assert isinstance(session.get_adapter(other.url), HTTPAdapter)
@@ -108,8 +162,10 @@ def test_other_hosts_are_left_alone_and_patches_are_removed(app, live):
         # a real socket call to another host still works
         assert requests.get(other.url + "/__mock/health").json() == {"status": "ok"}
         assert httpx.get(other.url + "/__mock/health").json() == {"status": "ok"}
+        assert asyncio.run(async_health()) == {"status": "ok"}
     assert requests.Session.get_adapter is original
     assert httpx.Client.__init__ is original_httpx_init
+    assert httpx.AsyncClient.__init__ is original_async_init
 
 
 def test_nested_interceptors_route_to_the_innermost(app):
@@ -128,7 +184,17 @@ def test_routing_to_an_external_mock_by_url(live):
         read = httpx.post("https://api.us.navixy.com" + READ, json={"hash": MASTER})
         refused = httpx.get("https://api.eu.navixy.com/other")
         refused_requests = requests.get("https://api.dellin.ru/__mock/state")
+
+        async def async_calls():
+            async with httpx.AsyncClient() as client:
+                return (await client.post("https://api.eu.navixy.com" + READ, json={"hash": MASTER}),
+                        await client.get("https://api.dellin.ru/v2/x"))
+
+        async_read, async_refused = asyncio.run(async_calls())
     assert created.status_code == 200 and created.url == "https://api.eu.navixy.com" + CREATE
+    assert async_read.json()["value"] == created.json()["value"]
+    assert async_read.request.url == "https://api.eu.navixy.com" + READ
+    assert async_refused.status_code == 404 and async_refused.json()["errors"][0]["code"] == 1005
     assert read.json()["value"] == created.json()["value"]
     assert refused.status_code == 404 and refused.json()["status"]["code"] == 111
     assert refused_requests.status_code == 404 and "errors" in refused_requests.json()
