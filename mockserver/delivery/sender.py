@@ -66,7 +66,9 @@ class WebhookSender:
     """
 
     def __init__(self, config, *, pool_size: int = 16):
-        self.timeout = float(config.webhook_timeout_seconds)
+        # one budget for connecting and for the answer's headers together, as
+        # "an answer within 5 s" means (a (connect, read) pair would allow twice that)
+        self.timeout = urllib3.Timeout(total=float(config.webhook_timeout_seconds))
         self.verify = config.webhook_ca_bundle or True
         session = requests.Session()
         session.trust_env = False
@@ -98,7 +100,7 @@ class WebhookSender:
             prepared.headers["Content-Length"] = str(len(body))
             adapter = self._session.get_adapter(prepared.url)
             # the adapter never follows redirects: the 3xx itself is the answer
-            response = adapter.send(prepared, stream=True, timeout=(self.timeout, self.timeout), verify=self.verify)
+            response = adapter.send(prepared, stream=True, timeout=self.timeout, verify=self.verify)
         except Exception as exc:  # every way a delivery can go wrong is an outcome, never a crash
             causes = _causes(exc)
             return Outcome(False, None, classify(exc, causes), _short(exc, causes))
