@@ -19,7 +19,7 @@ from .routes_table import route_modules
 from . import persistence
 from .runtime import MockRuntime
 from .security import require_admin_token
-from .body import FORM_TYPES
+from .body import FORM_TYPES, RAW_BODY_ENVIRON
 from .web import HOST_API_ENVIRON, api_for_path, respond
 
 log = logging.getLogger("mockserver")
@@ -162,7 +162,7 @@ def _journal_response(app, response):
         # the journal is read: a thousand retained object graphs would cost
         # every request in cache misses far more than the rare read does
         if request_body is not None and req.mimetype not in FORM_TYPES:
-            request_body = req.get_data(cache=True)
+            request_body = req.environ.get(RAW_BODY_ENVIRON) or req.get_data(cache=True)
         if response_body is not None:
             response_body = response.get_data()
         mock.journal.record_call(
