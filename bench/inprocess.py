@@ -30,7 +30,7 @@ from .result import NotAvailable, figure, paired_ratio
 from .throughput import NAVIXY_HASH, NAVIXY_READ
 
 CALLS = 300
-ROUNDS = 9
+ROUNDS = 15
 TARGET = 4.0
 REAL_BASE = "https://api.eu.navixy.com"
 # path -> (its socket baseline, title, baseline title, target or None)
