@@ -2,6 +2,8 @@
 times, ordering, the journal and the runtime admin API."""
 import pytest
 import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mockserver import fault_injection
 from mockserver.fault_injection import ConnectionDropped
@@ -271,3 +273,32 @@ def test_rate_limit_window_starts_empty_after_a_reset(client, runtime):
     assert client.post(READ, json={"hash": MASTER}).status_code == 429
     client.post("/__mock/reset")
     assert client.post(READ, json={"hash": MASTER}).status_code == 200
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    calls=st.integers(1, 4),
+    per=st.integers(1, 120),
+    steps=st.lists(st.tuples(st.integers(0, 90), st.booleans()), max_size=40),
+)
+def test_rate_limit_agrees_with_a_sliding_window_model(calls, per, steps):
+    """A call is let through iff fewer than ``calls`` let-through calls fall in the last ``per`` seconds."""
+    from datetime import datetime, timedelta, timezone
+
+    from mockserver.faults import Call, FaultRules
+
+    rules = FaultRules([{"when": {"api": "navixy"}, "rate_limit": {"calls": calls, "per": per}, "respond": {"error": 15}}])
+    now = datetime(2024, 6, 1, 9, tzinfo=timezone.utc)
+    passed: list[datetime] = []  # the model: times of the calls let through
+    for wait, matching in steps:
+        now += timedelta(seconds=wait)
+        fired = rules.request_fault(Call(api="navixy" if matching else "dellin", operation=None, method="POST",
+                                         path="/v2/x", at=now))
+        if not matching:
+            assert fired is None  # other calls neither fire the rule nor count
+            continue
+        recent = [t for t in passed if t > now - timedelta(seconds=per)]
+        expected_refused = len(recent) >= calls
+        assert (fired is not None) == expected_refused
+        if not expected_refused:
+            passed.append(now)
