@@ -33,8 +33,6 @@ from urllib.parse import unquote_to_bytes, urlsplit
 NAVIXY, DELLIN = "navixy", "dellin"
 # host -> the API it serves (https only, default port)
 HOSTS = {"api.eu.navixy.com": NAVIXY, "api.us.navixy.com": NAVIXY, "api.dellin.ru": DELLIN}
-NAVIXY_PREFIX = "/v2"
-MOCK_ONLY_PREFIXES = ("/v2", "/__mock")  # never Dellin paths
 
 
 @lru_cache(maxsize=1024)  # asked twice per call (adapter, settings), mostly of the same few URLs
@@ -46,25 +44,23 @@ def api_for_url(url: str) -> str | None:
     return HOSTS.get((parts.hostname or "").lower())
 
 
-def _under(path: str, prefix: str) -> bool:
-    return path == prefix or path.startswith(prefix + "/")
-
-
-def foreign_path(api: str, path: str) -> tuple[int, dict] | None:
+def foreign_path(api: str | None, path: str) -> tuple[int, dict] | None:
     """A 404 (status, body) in the API's envelope for a path that API does not have.
 
     For an external mock, answered here: sent on, such a call would reach the
-    other API. (In process, the app answers it itself: see ``HostGuard``.)"""
+    other API. (In process, the app answers it itself: see ``HostGuard``.) The
+    rule is the app's own: the API a path belongs to must be the host's."""
     from mockserver.clock import Clock
     from mockserver.errors import DellinError, NavixyError
+    from mockserver.web import api_for_path
 
-    if api == NAVIXY and not _under(path, NAVIXY_PREFIX):
+    if api is None or api_for_path(path) == api:
+        return None
+    if api == NAVIXY:
         error = NavixyError(111)
         return error.http_status, error.body()
-    if api == DELLIN and any(_under(path, p) for p in MOCK_ONLY_PREFIXES):
-        error = DellinError.of(1005, f"no such endpoint: {path}")
-        return error.http_status, error.body(Clock())
-    return None
+    error = DellinError.of(1005, f"no such endpoint: {path}")
+    return error.http_status, error.body(Clock())
 
 
 class HostGuard:
@@ -223,8 +219,7 @@ def _refused(request):
     """An ``httpx.Response`` for a path the real host's API lacks, or None."""
     import httpx
 
-    api = HOSTS.get(request.url.host.lower())
-    refused = api and foreign_path(api, request.url.path)
+    refused = foreign_path(HOSTS.get(request.url.host.lower()), request.url.path)
     return httpx.Response(refused[0], json=refused[1], request=request) if refused else None
 
 
