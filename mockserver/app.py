@@ -9,7 +9,7 @@ from flask import Flask, current_app, g, request
 from flask.globals import request_ctx
 from flask.signals import request_tearing_down
 from flask.sessions import NullSession, SessionInterface
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from .config import MockConfig
 from .errors import ADMIN, DELLIN, NAVIXY, AdminError, ApiError, DellinError, NavixyError
@@ -27,14 +27,23 @@ access_log = logging.getLogger("mockserver.access")
 
 EXTENSION = "mockserver"
 _SENTINEL = object()
-OPERATION_NAMES = EXTENSION + ".operations"  # endpoint -> operation name, filled on first use
+OPERATION_NAMES = EXTENSION + ".operations"
+NAVIXY_METHODS = ["GET", "POST"]  # endpoint -> operation name, filled on first use
 
 
 def create_app(config: MockConfig | None = None, **overrides) -> Flask:
     """Build a mock app. ``overrides`` are MockConfig fields, e.g. ``scenario="demo"``."""
     config = (config or MockConfig()).with_overrides(**overrides)
     app = MockFlask("mockserver")
+    # ``//`` in a path is a 404 in the API's envelope, not a redirect (an HTML
+    # page, and a POST that a client following it would send elsewhere)
+    app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    # a form is limited by the body limit alone, not by werkzeug's own
+    # per-field (500 kB) and part-count (1,000) limits beneath it
+    app.config["MAX_FORM_MEMORY_SIZE"] = config.max_body_bytes
+    app.config["MAX_FORM_PARTS"] = config.max_body_bytes
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     mock = MockRuntime(config)
@@ -136,6 +145,10 @@ def _tag_request(app):
         # a real host's call to a path its API does not have (Dellin's host has
         # no /v2, Navixy's only /v2): that API's 404, not another API's answer
         raise NotFound()
+    if req.method == "HEAD" and api == NAVIXY:
+        # werkzeug answers HEAD wherever GET is routed, but a Navixy GET is a
+        # call that may change state (delivery/create): GET and POST only
+        raise MethodNotAllowed(valid_methods=NAVIXY_METHODS)
 
 
 def _view_operation(app, endpoint):
@@ -211,8 +224,15 @@ def _http_error_for(api: str, exc: HTTPException) -> ApiError:
 
 
 def _render_http_error(exc: HTTPException):
+    if exc.code is not None and exc.code >= 500:  # Flask's wrapper of a failure outside the view
+        return _render_unexpected(getattr(exc, "original_exception", None) or exc)
     api = g.get("api") or api_for_path(request.path)
-    return _render(_http_error_for(api, exc))
+    response = _render(_http_error_for(api, exc))
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        # a 405 says what is allowed; on Navixy that never includes HEAD (above)
+        allowed = [m for m in exc.valid_methods if api != NAVIXY or m in NAVIXY_METHODS]
+        response.headers["Allow"] = ", ".join(allowed)
+    return response
 
 
 def _render_unexpected(exc: Exception):

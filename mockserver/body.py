@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import math
+import re
 
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -17,8 +19,36 @@ def _reject_constant(name):
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):  # 1e400: no JSON reader can give it back
+        raise ValueError(f"the number {text} is out of range")
+    return value
+
+
+def _unique_keys(pairs: list) -> dict:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):  # which value the sender meant is anybody's guess
+        seen: set = set()
+        duplicate = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise ValueError(f"the key {duplicate!r} appears twice in one object")
+    return obj
+
+
 # one decoder for every body: ``json.loads`` with an option builds a new one per call
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float, object_pairs_hook=_unique_keys)
+# a \uD800-\uDFFF escape: half of a pair, or a lone surrogate that is not text
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_TEXT_CHECK = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+
+
+def is_unicode_text(text: str) -> bool:
+    """Whether ``text`` is Unicode text: no lone surrogate, which nothing can encode."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def parse_json(raw: bytes):
@@ -29,11 +59,14 @@ def parse_json(raw: bytes):
     try:
         if text.startswith("\ufeff"):  # as json.loads refuses it
             raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
-        return _DECODER.decode(text)
+        value = _DECODER.decode(text)
     except RecursionError:
         raise BodyProblem(BodyProblem.MALFORMED, "the JSON body is nested too deeply") from None
     except ValueError as exc:
         raise BodyProblem(BodyProblem.MALFORMED, f"the body is not valid JSON: {exc}") from None
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text) and not is_unicode_text(_TEXT_CHECK.encode(value)):
+        raise BodyProblem(BodyProblem.MALFORMED, "the body is not valid JSON: a \\u escape is half of a surrogate pair")
+    return value
 
 
 # the body's bytes, kept in the WSGI environ: read once per request by

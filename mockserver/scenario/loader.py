@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from ..body import is_unicode_text
 from ..resources import scenarios_dir
 from ..schemas import default_schemas
 
@@ -36,14 +37,21 @@ def search_dirs(extra=()) -> list[Path]:
     return [Path(d) for d in extra] + [scenarios_dir()]
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, or one with a NUL
+        return False
+
+
 def find(name: str, extra_dirs=()) -> Path:
     path = Path(name)
-    if path.suffix in SUFFIXES and path.is_file():
+    if path.suffix in SUFFIXES and _is_file(path):
         return path
     for folder in search_dirs(extra_dirs):
         for suffix in SUFFIXES:
             candidate = folder / f"{name}{suffix}"
-            if candidate.is_file():
+            if _is_file(candidate):
                 return candidate
     raise ScenarioError(name, [f"no scenario named {name!r} (looked in {', '.join(map(str, search_dirs(extra_dirs)))})"])
 
@@ -116,6 +124,8 @@ def _jsonable(value, path: str = ""):
         return value.isoformat()
     if isinstance(value, float) and not math.isfinite(value):
         raise ScenarioError("", [f"at {path or '<top level>'}: {value!r} is not a JSON number"])
+    if isinstance(value, str) and not is_unicode_text(value):
+        raise ScenarioError("", [f"at {path or '<top level>'}: the text holds a lone surrogate (half of a \\u pair)"])
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
     if isinstance(value, list):
@@ -127,6 +137,8 @@ def _jsonable(value, path: str = ""):
                 raise ScenarioError(
                     "", [f"at {path or '<top level>'}: the key {key!r} is a YAML {type(key).__name__}; keys must be strings (quote it)"]
                 )
+            if not is_unicode_text(key):
+                raise ScenarioError("", [f"at {path or '<top level>'}: a key holds a lone surrogate (half of a \\u pair)"])
             out[key] = _jsonable(item, _node_path(path, key))
         return out
     raise ScenarioError("", [f"at {path or '<top level>'}: a YAML {type(value).__name__} is not a JSON value"])

@@ -78,3 +78,19 @@ def test_teardown_functions_and_the_teardown_signal_still_run():
         request_tearing_down.disconnect(on_teardown)
     assert signalled == [(plain, None), (hooked, None)]
     assert torn_down == [None]
+
+
+def test_a_failure_after_the_view_is_the_apis_unexpected_error_not_a_bad_request():
+    # Flask wraps it in a 500 HTTPException; it must not be worded as the client's fault
+    app = create_app()
+
+    @app.after_request
+    def broken(response):
+        raise RuntimeError("a hook failed")
+
+    navixy = app.test_client().post(READ, json={"hash": HASH})
+    assert navixy.status_code == 500
+    assert navixy.get_json()["status"]["code"] == 6
+    dellin = app.test_client().post("/v1/webhooks", json={})
+    assert dellin.status_code == 500
+    assert dellin.get_json()["errors"][0]["code"] == 5000

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 
 import pytest
+from flask.testing import FlaskClient
 
 from mockserver import create_app
 from mockserver.operations_index import all_operations
@@ -117,6 +118,18 @@ def body_cases(operation) -> list[Case]:
             Expect(400, 1013, "surprise"),
         ),
         Case("JSON that is not an object", _json([good]), "application/json", Expect(400, 5), Expect(400, 1001, "body")),
+        # a lone surrogate is not text: stored, it would break every later answer
+        Case(
+            "a lone surrogate escape",
+            _json(good)[:-1] + b', "note": "\\ud800"}',
+            "application/json",
+            Expect(400, 5),
+            Expect(400, 1001, "body"),
+        ),
+        Case("a duplicate key", _json(good)[:-1] + b', "' + key.encode() + b'": "x"}', "application/json",
+             Expect(400, 5), Expect(400, 1001, "body")),
+        Case("a number out of range", _json(good)[:-1] + b', "n": 1e400}', "application/json",
+             Expect(400, 5), Expect(400, 1001, "body")),
     ]
     for name in credential_fields(operation):
         missing = {k: v for k, v in good.items() if k != name}
@@ -204,6 +217,25 @@ def test_a_method_the_endpoint_does_not_take_is_405_in_the_apis_envelope(matrix_
     expect = Expect(405, 112) if operation.api == "navixy" else Expect(405, 1004)
     check_answer(response, operation.api, expect)
     assert snapshot(matrix_app) == before
+
+
+@pytest.mark.parametrize("operation", NAVIXY_OPS, ids=lambda op: op.name)
+def test_navixy_head_is_405_not_a_get_without_its_answer(matrix_app, operation):
+    # a HEAD run as GET would create a delivery session whose key nobody sees
+    # (a plain client: a HEAD answer has no body to hold against a schema)
+    before = snapshot(matrix_app)
+    response = FlaskClient(matrix_app).open(concrete_path(operation), method="HEAD", query_string=base_body(operation))
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "GET, POST"
+    assert snapshot(matrix_app) == before
+
+
+@pytest.mark.parametrize("path", ["/v2//user/session/delivery/read", "/v1//webhooks", "/v1/webhooks//orders", "/__mock//health"])
+def test_a_double_slash_is_a_404_in_the_apis_envelope_not_a_redirect(api, path):
+    response = api.post(path, json={}) if not path.startswith("/__mock") else api.get(path)
+    assert response.status_code == 404
+    assert response.mimetype == "application/json"
+    assert "Location" not in response.headers
 
 
 def test_every_dellin_call_is_post_only_so_get_is_in_the_method_matrix():

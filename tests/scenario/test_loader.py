@@ -233,3 +233,19 @@ def test_the_admin_list_shows_the_configured_folders_before_the_bundled_ones(tmp
     assert "default" in by_name and by_name["default"]["file"] == "default.yaml"
     # every name listed loads (or says why not)
     assert client.post("/__mock/scenarios", json={"name": "custom-one"}).status_code == 200
+
+
+@pytest.mark.parametrize("text, place", [
+    ('name: x\ndescription: "\\ud800"\n', "at description"),
+    ('name: x\n"\\udc00": 1\n', "at <top level>"),
+])
+def test_a_lone_surrogate_is_refused_where_it_stands(text, place):
+    # not text: it could never be sent back as JSON
+    with pytest.raises(loader.ScenarioError, match=f"{place}: .*lone surrogate"):
+        loader.parse_text(text, "doc")
+
+
+@pytest.mark.parametrize("name", ["a" * 300, "a\x00b"])
+def test_a_name_no_file_can_have_is_simply_not_found(name):
+    with pytest.raises(loader.ScenarioError, match="no scenario named"):
+        loader.find(name)
