@@ -28,6 +28,13 @@ from .scenario.matcher import matches, pattern_problems
 
 FAULT_SCHEMA = "scenario/fault.schema.json"
 REQUEST_ACTIONS = ("respond", "delay_ms", "drop_connection")
+# response headers a rule may not set (compared in lower case): the server owns
+# the connection and the framing, and waitress refuses hop-by-hop headers from
+# an application, so a rule with one would turn every call it matches into a 500
+SERVER_OWNED_HEADERS = frozenset({
+    "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
+    "te", "trailer", "trailers", "transfer-encoding", "upgrade", "content-length",
+})
 
 
 class FaultRules:
@@ -227,7 +234,16 @@ def _semantic_problems(rule: dict, path: str) -> list[tuple[str, str]]:
         out.append((at("respond"), "respond needs error (an API error code) or status (a raw answer)"))
     if "body" in respond and "status" not in respond:
         out.append((at("respond.body"), "body goes with a raw status, not with an API error code"))
+    out.extend(_header_problems(respond.get("headers") or {}, at("respond.headers")))
     return out
+
+
+def _header_problems(headers: dict, where: str) -> list[tuple[str, str]]:
+    """The schema checks names and values; it cannot compare names case-insensitively."""
+    owned = [name for name in headers if name.lower() in SERVER_OWNED_HEADERS]
+    if not owned:
+        return []
+    return [(where, f"{', '.join(owned)}: hop-by-hop and framing headers are set by the server, not by a rule")]
 
 
 def _error_code_problems(code: int, api: str | None, where: str) -> list[tuple[str, str]]:
