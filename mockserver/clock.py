@@ -17,6 +17,12 @@ MODES = (VIRTUAL, REAL)
 
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 MAX_DURATION_SECONDS = 100 * 365 * 86400  # far past any retry schedule; keeps datetime arithmetic in range
+# The supported range of the mock clock. Wide enough for any test, and far
+# enough inside datetime's years 1-9999 that every instant derived from the
+# clock (a session expiry, a retry time, a rate-limit window: now plus or
+# minus at most MAX_DURATION_SECONDS) stays representable.
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w)")
 
 
@@ -43,7 +49,10 @@ def parse_duration(value) -> float:
 
 
 def parse_instant(value) -> datetime:
-    """An aware UTC datetime from ISO-8601 text or a datetime."""
+    """An aware UTC datetime from ISO-8601 text or a datetime.
+
+    Raises ValueError for bad text and for an instant whose UTC form falls
+    outside datetime's years 1-9999 (``9999-12-31T23:00:00-05:00``)."""
     if isinstance(value, datetime):
         dt = value
     else:
@@ -53,7 +62,43 @@ def parse_instant(value) -> datetime:
         dt = datetime.fromisoformat(text)
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
+    try:
+        return dt.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValueError(f"{value!r} is outside the years 1-9999 in UTC") from None
+
+
+class ClockRangeError(ValueError):
+    """An instant the mock clock cannot be set to."""
+
+
+def clock_range_text() -> str:
+    return f"between {iso(EARLIEST)} and {iso(LATEST)}"
+
+
+def checked_clock_instant(value) -> datetime:
+    """``value`` (ISO-8601 text or a datetime) as a UTC instant inside the clock's range."""
+    try:
+        instant = parse_instant(value)
+    except ValueError as exc:
+        raise ClockRangeError(f"not an ISO-8601 date-time the clock can be set to: {exc}") from None
+    if not EARLIEST <= instant <= LATEST:
+        raise ClockRangeError(f"the mock clock must stay {clock_range_text()}, got {iso(instant)}")
+    return instant
+
+
+def instant_after(instant: datetime, seconds: float) -> datetime:
+    """``instant`` plus ``seconds``, refused if that leaves the clock's range."""
+    try:
+        later = instant + timedelta(seconds=seconds)
+    except OverflowError:
+        later = None
+    if later is None or later > LATEST:
+        raise ClockRangeError(
+            f"advancing by {seconds:g} seconds from {iso(instant)} would pass {iso(LATEST)}, "
+            f"the end of the mock clock's range"
+        )
+    return later
 
 
 def wall_now() -> datetime:
@@ -69,8 +114,9 @@ class Clock:
         """Start over at ``start`` (default: the wall clock, whole seconds)."""
         if mode not in MODES:
             raise ValueError(f"clock mode must be one of {MODES}, got {mode!r}")
+        start_at = checked_clock_instant(start) if start is not None else wall_now().replace(microsecond=0)
         self.mode = mode
-        self._virtual_now = parse_instant(start) if start is not None else wall_now().replace(microsecond=0)
+        self._virtual_now = start_at
         # real mode: wall time plus whatever was added by advancing
         self._offset = timedelta(0)
         if mode == REAL and start is not None:
@@ -82,12 +128,19 @@ class Clock:
         return wall_now() + self._offset
 
     def advance(self, seconds: float) -> datetime:
-        if seconds < 0:
+        return self.move_to(self.target_after(seconds))
+
+    def target_after(self, seconds: float) -> datetime:
+        """Where advancing by ``seconds`` would land; ClockRangeError past the range."""
+        if not seconds >= 0:
             raise ValueError("the clock only moves forward")
-        return self.move_to(self.now() + timedelta(seconds=seconds))
+        return instant_after(self.now(), seconds)
 
     def move_to(self, instant: datetime) -> datetime:
-        """Move forward to ``instant``; never backwards."""
+        """Move forward to ``instant``; never backwards, never past LATEST."""
+        # (a real clock started near LATEST may drift past it with the wall clock: that is no move)
+        if instant > LATEST and instant > self.now():
+            raise ClockRangeError(f"the mock clock cannot pass {iso(LATEST)}, got {iso(instant)}")
         with self._lock:
             if self.mode == VIRTUAL:
                 if instant > self._virtual_now:
@@ -97,6 +150,15 @@ class Clock:
             if gap > timedelta(0):
                 self._offset += gap
             return self.now()
+
+    def saved(self) -> tuple:
+        """Everything ``restore`` needs to put this clock back as it is now."""
+        with self._lock:
+            return self.mode, self._virtual_now, self._offset
+
+    def restore(self, saved: tuple) -> None:
+        with self._lock:
+            self.mode, self._virtual_now, self._offset = saved
 
     def describe(self) -> dict:
         return {"now": iso(self.now()), "mode": self.mode}

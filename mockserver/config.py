@@ -1,8 +1,11 @@
 """Settings of one mock app. Every knob lives here with its default."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields, replace
 
+from .clock import MAX_DURATION_SECONDS, MODES
+from .delivery.schedule import DELAYS_FROM
 from .journal import DEFAULT_JOURNAL_SIZE
 
 MiB = 1024 * 1024
@@ -30,9 +33,60 @@ class MockConfig:
     state_file: str | None = None
     extra: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        problems = config_problems(self)
+        if problems:
+            raise ValueError("bad mock settings: " + "; ".join(problems))
+
     def with_overrides(self, **overrides) -> "MockConfig":
         known = {f.name for f in fields(self)}
         unknown = set(overrides) - known
         if unknown:
             raise TypeError(f"unknown mock settings: {', '.join(sorted(unknown))}")
         return replace(self, **overrides)
+
+
+# ------------------------------------------------------------------ validation
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _seconds_problem(name: str, value, *, allow_zero: bool) -> str | None:
+    """A finite number of seconds, within MAX_DURATION_SECONDS (derived instants stay representable)."""
+    low = "0 or more" if allow_zero else "above 0"
+    if not _is_number(value) or not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero) \
+            or value > MAX_DURATION_SECONDS:
+        return f"{name} must be a number of seconds, {low} and at most {MAX_DURATION_SECONDS}, got {value!r}"
+    return None
+
+
+def _count_problem(name: str, value) -> str | None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        return f"{name} must be a whole number of at least 1, got {value!r}"
+    return None
+
+
+def config_problems(config: MockConfig) -> list[str]:
+    """Every setting that would make the mock fail or misbehave later, one line each."""
+    problems = [
+        _seconds_problem("webhook_timeout_seconds", config.webhook_timeout_seconds, allow_zero=False),
+        _seconds_problem("dellin_session_ttl_seconds", config.dellin_session_ttl_seconds, allow_zero=False),
+        _count_problem("max_consecutive_failures", config.max_consecutive_failures),
+        _count_problem("webhook_concurrency", config.webhook_concurrency),
+        _count_problem("max_body_bytes", config.max_body_bytes),
+        _count_problem("journal_size", config.journal_size),
+        _count_problem("delivery_log_size", config.delivery_log_size),
+    ]
+    if config.retry_delays_from not in DELAYS_FROM:
+        problems.append(f"retry_delays_from must be one of {', '.join(DELAYS_FROM)}, got {config.retry_delays_from!r}")
+    if config.clock_mode is not None and config.clock_mode not in MODES:
+        problems.append(f"clock_mode must be one of {', '.join(MODES)} or None, got {config.clock_mode!r}")
+    schedule = config.retry_schedule_seconds
+    if isinstance(schedule, (str, bytes)) or not isinstance(schedule, (tuple, list)):
+        problems.append(f"retry_schedule_seconds must be a sequence of delays in seconds, got {schedule!r}")
+    else:
+        problems.extend(
+            _seconds_problem(f"retry_schedule_seconds[{index}]", delay, allow_zero=True)
+            for index, delay in enumerate(schedule)
+        )
+    return [problem for problem in problems if problem is not None]

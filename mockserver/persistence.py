@@ -18,7 +18,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from .clock import VIRTUAL, iso, parse_instant
+from .clock import VIRTUAL, ClockRangeError, checked_clock_instant, iso
 
 FORMAT = "mockserver-state/1"
 STATE_SCHEMA = "state.schema.json"
@@ -97,16 +97,28 @@ def read_snapshot(path: Path, schemas) -> dict:
 
 
 def restore(mock, document: dict, path: Path) -> None:
+    saved_now = _saved_virtual_now(mock, document, path)  # checked before anything changes
     try:
         mock.replace_state(document["state"])
     except ValueError as exc:
         raise StateFileError(f"{path}: the saved state does not hold together: {exc}") from None
-    clock = document.get("clock") or {}
-    if mock.clock.mode == VIRTUAL and clock.get("mode") == VIRTUAL and clock.get("now"):
-        mock.clock.move_to(parse_instant(clock["now"]))
+    if saved_now is not None:
+        mock.clock.move_to(saved_now)
     load_pending = getattr(mock, "restore_pending", None)
     if load_pending is not None and "pending" in document:
         load_pending(document["pending"])
+
+
+def _saved_virtual_now(mock, document: dict, path: Path):
+    """The saved virtual time to carry on from, if both clocks are virtual."""
+    clock = document.get("clock") or {}
+    if not (mock.clock.mode == VIRTUAL and isinstance(clock, dict) and clock.get("mode") == VIRTUAL
+            and clock.get("now")):
+        return None
+    try:
+        return checked_clock_instant(clock["now"])
+    except ClockRangeError as exc:
+        raise StateFileError(f"{path}: clock.now: {exc}") from None
 
 
 # ------------------------------------------------------------------ the hook

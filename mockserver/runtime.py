@@ -65,24 +65,31 @@ class MockRuntime:
 
     def load_scenario(self, source) -> dict:
         """Validate first, then swap everything at once: a bad scenario changes nothing."""
-        scenario = loader.load(source, self.config.scenario_dirs)
+        scenario = loader.load(source, self.config.scenario_dirs)  # checks clock.start too
+        faults = FaultRules(scenario.get("faults") or ())
         with self._lock, self.store.lock:
-            settings = scenario.get("clock") or {}
-            mode = self.config.clock_mode or settings.get("mode") or VIRTUAL
-            was_mode, was_now = self.clock.mode, self.clock.now()
-            # the new state is built on the new clock (session expiry counts from it)
-            self.clock.restart(settings.get("start"), mode)
-            try:
-                self.store.reseed(self._seed(scenario))
-            except DellinSeedError as exc:
-                self.clock.restart(was_now, was_mode)
-                raise loader.ScenarioError(scenario.get("name", "<document>"), [f"at state.dellin.{exc}"]) from None
+            self._reseed_with_clock(scenario)
             self.scenario = scenario
             self._clock_start = self.clock.now()
             self.journal.clear()
-            self.faults = FaultRules(scenario.get("faults") or ())
+            self.faults = faults
         self._sync_scheduler()
         return scenario
+
+    def _reseed_with_clock(self, scenario: dict) -> None:
+        """The scenario's clock and state, or (on any failure) the clock as it was."""
+        settings = scenario.get("clock") or {}
+        mode = self.config.clock_mode or settings.get("mode") or VIRTUAL
+        saved = self.clock.saved()
+        try:
+            # the new state is built on the new clock (session expiry counts from it)
+            self.clock.restart(settings.get("start"), mode)
+            self.store.reseed(self._seed(scenario))
+        except BaseException as exc:
+            self.clock.restore(saved)
+            if isinstance(exc, DellinSeedError):
+                raise loader.ScenarioError(scenario.get("name", "<document>"), [f"at state.dellin.{exc}"]) from None
+            raise
 
     def close(self) -> None:
         """Stop background work (the real-mode scheduler)."""

@@ -17,7 +17,7 @@ import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from ..clock import iso
 from ..dellin import rules
@@ -66,7 +66,7 @@ class DeliveryEngine:
         self._faults = faults  # callable: the runtime's current FaultRules
         self._sender_instance = sender  # None: made on the first real attempt
         self._sender_lock = threading.Lock()
-        self._max_failures = max(int(config.max_consecutive_failures), 1)
+        self._max_failures = config.max_consecutive_failures  # MockConfig checked it is 1 or more
         self._schedule = tuple(config.retry_schedule_seconds)
         self._delays_from = config.retry_delays_from
         self._runner = threading.Lock()  # one retry runner at a time: an advance or the scheduler
@@ -101,11 +101,13 @@ class DeliveryEngine:
 
     def advance(self, seconds: float) -> list[dict]:
         """Move the clock forward by ``seconds``, running every retry that falls
-        due on the way at its own due time; returns what ran, in time order."""
+        due on the way at its own due time; returns what ran, in time order.
+
+        Raises ``ClockRangeError`` (nothing run) if the target leaves the clock's range."""
         with self._runner:
             with self._store.lock:
                 start = self._world()
-                target = self._clock.now() + timedelta(seconds=seconds)
+                target = self._clock.target_after(seconds)
             ran = self._run_until(target, start)
             with self._store.lock:
                 # a reset or a new scenario meanwhile set its own clock: leave it
@@ -145,7 +147,7 @@ class DeliveryEngine:
             if self._sender_instance is None:
                 from .sender import WebhookSender
 
-                pool_size = max(self._config.webhook_concurrency, 1) * 2
+                pool_size = self._config.webhook_concurrency * 2
                 self._sender_instance = WebhookSender(self._config, pool_size=pool_size)
             return self._sender_instance
 
@@ -246,31 +248,39 @@ class DeliveryEngine:
         return self._sender.send(job.url, job.notification.body, job.notification.headers(job.attempt))
 
     def _apply(self, world: _World, job: _Job, outcome: Outcome) -> list[dict]:
-        """The state machine; returns the attempt's log entry (and any retries it dropped)."""
+        """The state machine; returns the attempt's log entry (and any retries it dropped).
+
+        The outcome counts as if it had landed before any change the client
+        made while the attempt was in flight: a client's ``disabled`` stands,
+        but the failure count and the retry are the same as if the attempt had
+        failed just before the client disabled the subscription."""
         sub = world.dellin.subscriptions.get(job.notification.subscription_id)
-        next_due = None
-        dropped: list[dict] = []
-        # a subscription disabled or deleted while the attempt was in flight stays as it is
-        if sub is not None and sub.state != rules.DISABLED:
-            if outcome.ok:
+        if sub is None:  # deleted while the attempt was in flight: nothing left to update
+            return [self._entry(job, outcome, None, None)]
+        if outcome.ok:
+            sub.failures = 0
+            if sub.state != rules.DISABLED:
                 sub.state = rules.ENABLED
-                sub.failures = 0
-            else:
-                sub.failures += 1
-                sub.state = rules.ERROR
-                if sub.failures >= self._max_failures:
-                    sub.state = rules.DISABLED
-                    for retry in world.deliveries.queue.drop_subscription(sub.id):
-                        dropped.append(self._dropped(retry, SUBSCRIPTION_DISABLED, job.attempted_at, sub.state))
-                else:
-                    next_due = next_retry_due(
-                        self._schedule, self._delays_from, job.attempt, job.attempted_at, job.first_attempt_at
-                    )
-                    if next_due is not None:
-                        world.deliveries.queue.push(
-                            PendingRetry(job.notification, job.attempt + 1, next_due, job.first_attempt_at)
-                        )
-        return [self._entry(job, outcome, next_due, sub.state if sub is not None else None), *dropped]
+            return [self._entry(job, outcome, None, sub.state)]
+        return self._apply_failure(world, job, outcome, sub)
+
+    def _apply_failure(self, world: _World, job: _Job, outcome: Outcome, sub) -> list[dict]:
+        sub.failures += 1
+        if sub.state != rules.DISABLED:
+            sub.state = rules.ERROR
+        if sub.failures >= self._max_failures:
+            sub.state = rules.DISABLED
+            dropped = [
+                self._dropped(retry, SUBSCRIPTION_DISABLED, job.attempted_at, sub.state)
+                for retry in world.deliveries.queue.drop_subscription(sub.id)
+            ]
+            return [self._entry(job, outcome, None, sub.state), *dropped]
+        next_due = next_retry_due(
+            self._schedule, self._delays_from, job.attempt, job.attempted_at, job.first_attempt_at
+        )
+        if next_due is not None:
+            world.deliveries.queue.push(PendingRetry(job.notification, job.attempt + 1, next_due, job.first_attempt_at))
+        return [self._entry(job, outcome, next_due, sub.state)]
 
     # ------------------------------------------------------------ log entries
     @staticmethod

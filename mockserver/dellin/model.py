@@ -180,14 +180,23 @@ class DellinState:
         session_id = entry["id"]
         if session_id in self.sessions:
             raise DellinSeedError(f"{where}: the sessionID {session_id!r} appears twice")
-        expires = entry.get("expires_at")
         self.sessions[session_id] = Session(
             id=session_id,
             login=login,
             appkey=entry.get("appkey"),
-            expires_at=parse_instant(expires) if expires else self._clock.now() + self._session_ttl(),
+            expires_at=self._seeded_expiry(entry.get("expires_at"), where),
             ended=bool(entry.get("ended", False)),
         )
+
+    def _seeded_expiry(self, expires, where: str) -> datetime:
+        """A seeded ``expires_at``, or the lifetime counted from now (the clock's
+        range and the TTL's limit keep that sum representable)."""
+        if not expires:
+            return self._clock.now() + self._session_ttl()
+        try:
+            return parse_instant(expires)
+        except ValueError as exc:
+            raise DellinSeedError(f"{where}.expires_at: {exc}") from None
 
     def _load_subscription(self, login: str, row: dict, where: str) -> None:
         sub_id = row["id"]

@@ -1,9 +1,9 @@
-"""What the scenario schema cannot say: one action per step, durations that
-parse, well-formed matchers, ``${name}`` only after a step saves it, and the
-fault rules' operations and error codes."""
+"""What the scenario schema cannot say: a clock start in the clock's range,
+one action per step, durations that parse, well-formed matchers, ``${name}``
+only after a step saves it, and the fault rules' operations and error codes."""
 from __future__ import annotations
 
-from ..clock import parse_duration
+from ..clock import ClockRangeError, checked_clock_instant, parse_duration
 from ..faults import rules_problems
 from .matcher import pattern_problems
 from .variables import BUILTIN, references
@@ -12,11 +12,22 @@ STEP_ACTIONS = ("request", "advance_clock", "trigger_event", "expect_deliveries"
 
 
 def scenario_problems(doc: dict) -> list[tuple[str, str]]:
-    out = []
+    out = list(clock_problems(doc.get("clock") or {}))
     if "faults" in doc:
         out.extend(rules_problems(doc["faults"], "faults"))
     out.extend(steps_problems(doc.get("steps") or []))
     return out
+
+
+def clock_problems(clock: dict) -> list[tuple[str, str]]:
+    """``clock.start`` must be an instant the mock clock supports."""
+    if "start" not in clock:
+        return []
+    try:
+        checked_clock_instant(clock["start"])
+    except ClockRangeError as exc:
+        return [("clock.start", str(exc))]
+    return []
 
 
 def steps_problems(steps: list) -> list[tuple[str, str]]:
