@@ -161,9 +161,12 @@ class DellinState:
         if login in self.users:
             raise DellinSeedError(f"{where}.login: the login {login!r} appears twice")
         user = DellinUser(login=login, password=row.get("password", ""))
-        for order in row.get("orders", []):
-            roles = order.get("roles")
-            user.orders[order["number"]] = list(roles) if roles is not None else None
+        for index, order in enumerate(row.get("orders", [])):
+            number, roles = order["number"], order.get("roles")
+            if number in user.orders:
+                # refused, not merged: one row's roles would be lost without a word
+                raise DellinSeedError(f"{where}.orders[{index}].number: the order {number!r} appears twice")
+            user.orders[number] = list(roles) if roles is not None else None
         self.users[login] = user
         for index, entry in enumerate(row.get("sessions", [])):
             self._load_session(login, entry, f"{where}.sessions[{index}]")

@@ -12,6 +12,11 @@ DELIVERY_FEATURE = "delivery"
 CREATE_RIGHTS = frozenset({"admin", "delivery_session_create"})
 
 
+class NavixySeedError(ValueError):
+    """A Navixy state (scenario or PUT /__mock/state) that the schema allows
+    but that cannot hold together: a user hash listed twice."""
+
+
 def new_session_key() -> str:
     return secrets.token_hex(16)
 
@@ -56,8 +61,11 @@ class NavixyState:
         seed = seed or {}
         self._new_key = new_key
         self.users: dict[str, NavixyUser] = {}
-        for row in seed.get("users", []):
+        for index, row in enumerate(seed.get("users", [])):
             user = NavixyUser.from_dict(row)
+            if user.hash in self.users:
+                # refused, not merged: one of the two rows would be lost without a word
+                raise NavixySeedError(f"users[{index}].hash: the hash {user.hash!r} appears twice")
             self.users[user.hash] = user
 
     def to_dict(self) -> dict:

@@ -16,6 +16,8 @@ def scenario_problems(doc: dict) -> list[tuple[str, str]]:
     if "faults" in doc:
         out.extend(rules_problems(doc["faults"], "faults"))
     out.extend(steps_problems(doc.get("steps") or []))
+    if not out:  # the state is built on the scenario's clock, so only once the rest holds
+        out.extend(state_problems(doc.get("state") or {}, (doc.get("clock") or {}).get("start")))
     return out
 
 
@@ -75,3 +77,34 @@ def _action_problems(step: dict, where: str) -> list[tuple[str, str]]:
     if len(bodies) > 1:
         out.append((f"{where}.request", f"give one body, not {' and '.join(bodies)}"))
     return out
+
+
+def state_problems(state: dict, clock_start) -> list[tuple[str, str]]:
+    """What the models refuse when they build the state (a hash, login,
+    sessionID, subscription id or order row given twice, ...), found before
+    anything is loaded, so every way in (loading, serve, validate) says it the
+    same way. Whether http webhook URLs are allowed is a setting of the mock
+    that loads the state: it is judged there, so here they pass."""
+    from ..clock import Clock
+    from ..config import MockConfig
+    from ..dellin.model import DellinSeedError, DellinState
+    from ..navixy.model import NavixySeedError, NavixyState
+
+    out = []
+    try:
+        NavixyState(state.get("navixy"))
+    except NavixySeedError as exc:
+        out.append(_seed_problem("state.navixy", exc))
+    try:
+        DellinState(state.get("dellin"), clock=Clock(clock_start), config=MockConfig(allow_http_webhooks=True))
+    except DellinSeedError as exc:
+        out.append(_seed_problem("state.dellin", exc))
+    return out
+
+
+def _seed_problem(section: str, exc: ValueError) -> tuple[str, str]:
+    # a seed error reads "<where>: <what>", where is a path such as users[1].login; or just "<what>"
+    where, colon, what = str(exc).partition(": ")
+    if colon and " " not in where:
+        return f"{section}.{where}", what
+    return section, str(exc)
