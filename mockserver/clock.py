@@ -81,7 +81,7 @@ def checked_clock_instant(value) -> datetime:
     try:
         instant = parse_instant(value)
     except ValueError as exc:
-        raise ClockRangeError(f"not an ISO-8601 date-time the clock can be set to: {exc}") from None
+        raise ClockRangeError(f"not an instant the mock clock supports ({clock_range_text()}): {exc}") from None
     if not EARLIEST <= instant <= LATEST:
         raise ClockRangeError(f"the mock clock must stay {clock_range_text()}, got {iso(instant)}")
     return instant
