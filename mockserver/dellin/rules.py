@@ -3,8 +3,12 @@ event-type directory. The request schemas repeat the limits for clients; a
 test holds the two together."""
 from __future__ import annotations
 
+import ipaddress
+import unicodedata
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
+
+import idna
 
 from ..errors import DellinError
 from . import codes
@@ -23,6 +27,15 @@ EVENT_TYPES_FILE = "dellin/event_types.json"
 DEFAULT_APPKEYS = ("00000000-0000-0000-0000-000000000000",)  # the docs' appkey
 DEFAULT_SUBSCRIPTION_URL = "https://hooks.example/dellin"
 DEFAULT_ORDER_ROLES = ("sender",)
+# (DNS, RFC 1035) a host name in its ASCII form, and one dot-separated label of it
+MAX_HOST_LENGTH = 253
+MAX_LABEL_LENGTH = 63
+# letters, digits and hyphens, and underscores: resolvers pass them, and
+# internal service names use them
+LABEL_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_")
+# control, format (zero-width and bidi marks) and surrogate code points: never
+# meant in a URL, and invisible when it is read back
+INVISIBLE_CATEGORIES = ("Cc", "Cf", "Cs")
 
 
 @lru_cache(maxsize=None)
@@ -60,6 +73,64 @@ def check_url(url: str, *, allow_http: bool) -> None:
         raise DellinError.of(codes.INVALID, "url has no host", ["url"], bad_values=[url])
     if any(ch.isspace() for ch in url):
         raise DellinError.of(codes.INVALID, "url contains whitespace", ["url"], bad_values=[url])
+    problem = _unsendable(url, parts)
+    if problem:
+        raise DellinError.of(codes.INVALID, problem, ["url"], bad_values=[url])
+
+
+def _unsendable(url: str, parts: SplitResult) -> str | None:
+    """Why no notification could ever be sent to ``url``, or None. Caught here,
+    at subscribe time, instead of failing every delivery later."""
+    hidden = next((ch for ch in url if unicodedata.category(ch) in INVISIBLE_CATEGORIES), None)
+    if hidden is not None:
+        return f"url contains a control or invisible character (U+{ord(hidden):04X})"
+    if "@" in parts.netloc:
+        # credentials would end up in logs, and "a@b@host" or "host\@other" read as one host and go to another
+        return "url must not carry a user name or password (user@host)"
+    if parts.port == 0:
+        return "url has port 0, on which no receiver can listen"
+    if parts.netloc.startswith("["):
+        return _ip_literal_problem(parts.hostname)
+    return _host_name_problem(parts.hostname)
+
+
+def _ip_literal_problem(host: str) -> str | None:
+    try:
+        ipaddress.IPv6Address(host)
+    except ValueError:
+        return f"url host [{host}] is not an IPv6 address"
+    return None
+
+
+def _host_name_problem(host: str) -> str | None:
+    """A DNS name (or an IPv4 address) that could resolve: an internationalized
+    name is checked as the HTTP client sends it, in its IDNA (xn--) form."""
+    if not host.isascii():
+        try:
+            host = idna.encode(host, strict=True, std3_rules=True).decode("ascii")
+        except idna.IDNAError as exc:
+            return f"url host is not a valid internationalized domain name: {exc}"
+    name = host[:-1] if host.endswith(".") else host  # a final dot only marks the name as absolute
+    if len(name) > MAX_HOST_LENGTH:
+        return f"url host is {len(name)} characters long; at most {MAX_HOST_LENGTH}"
+    for label in name.split("."):
+        problem = _label_problem(label)
+        if problem:
+            return f"url host {host!r}: {problem}"
+    return None
+
+
+def _label_problem(label: str) -> str | None:
+    if not label:
+        return "has an empty label (two dots in a row, or a dot at the start)"
+    if len(label) > MAX_LABEL_LENGTH:
+        return f"has a label of {len(label)} characters; at most {MAX_LABEL_LENGTH}"
+    bad = sorted(set(label) - LABEL_CHARACTERS)
+    if bad:
+        return f"has characters a host name cannot have: {''.join(bad)}"
+    if label.startswith("-") or label.endswith("-"):
+        return f"has a label that starts or ends with a hyphen: {label}"
+    return None
 
 
 def check_event_types(event_types, directory) -> None:
