@@ -255,8 +255,11 @@ class DeliveryEngine:
         but the failure count and the retry are the same as if the attempt had
         failed just before the client disabled the subscription."""
         sub = world.dellin.subscriptions.get(job.notification.subscription_id)
-        if sub is None:  # deleted while the attempt was in flight: nothing left to update
-            return [self._entry(job, outcome, None, None)]
+        if sub is None:
+            # deleted while the attempt was in flight: as if it had failed just
+            # before, a failure's retry falls due and is dropped as deleted
+            next_due = None if outcome.ok else self._push_retry(world, job)
+            return [self._entry(job, outcome, next_due, None)]
         if outcome.ok:
             sub.failures = 0
             if sub.state != rules.DISABLED:
@@ -275,12 +278,16 @@ class DeliveryEngine:
                 for retry in world.deliveries.queue.drop_subscription(sub.id)
             ]
             return [self._entry(job, outcome, None, sub.state), *dropped]
+        return [self._entry(job, outcome, self._push_retry(world, job), sub.state)]
+
+    def _push_retry(self, world: _World, job: _Job):
+        """Queue the retry after a failed attempt; its due time, or None when the schedule is spent."""
         next_due = next_retry_due(
             self._schedule, self._delays_from, job.attempt, job.attempted_at, job.first_attempt_at
         )
         if next_due is not None:
             world.deliveries.queue.push(PendingRetry(job.notification, job.attempt + 1, next_due, job.first_attempt_at))
-        return [self._entry(job, outcome, next_due, sub.state)]
+        return next_due
 
     # ------------------------------------------------------------ log entries
     @staticmethod

@@ -107,3 +107,35 @@ def test_a_failure_while_disabling_is_dropped_when_due_if_still_disabled():
     ran = world.engine.advance(60)
     assert [(e["attempt"], e["outcome"], e["error"]) for e in ran] == [(2, "dropped", "subscription_disabled")]
     assert world.picture()["pending"] == []
+
+
+def _log_and_pending(world: World) -> dict:
+    return {
+        # the state at the first entry is the subscription's own, or None once deleted
+        "log": [{k: v for k, v in entry.items() if k not in ("notification_id", "subscription_state")}
+                for entry in world.store.deliveries.log.entries()],
+        "pending": [(r.attempt, r.due) for r in world.store.deliveries.queue.pending()],
+    }
+
+
+def _delete(world: World) -> None:
+    with world.store.lock:
+        world.store.dellin.delete_subscriptions(LOGIN, [2])
+
+
+@pytest.mark.parametrize("answers", [[False], [True]], ids=["failure", "success"])
+def test_the_outcome_does_not_depend_on_when_the_delete_landed(answers):
+    before = World(answers)
+    before.engine.trigger(ORDER, EVENT)
+    _delete(before)
+    during = World(answers)
+    during.receiver.during = lambda: _delete(during)
+    during.engine.trigger(ORDER, EVENT)
+    for world in (before, during):
+        world.engine.advance(60)
+    picture = _log_and_pending(during)
+    assert picture == _log_and_pending(before)
+    assert picture["pending"] == []
+    if answers == [False]:  # the retry fell due and was dropped as deleted, either way
+        assert [(e["attempt"], e["outcome"], e["error"]) for e in picture["log"]] == [
+            (1, "failed", "http_status"), (2, "dropped", "subscription_deleted")]
