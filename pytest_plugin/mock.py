@@ -17,6 +17,32 @@ from .matching import (
 from .server import BASE_SCENARIO, MockServer
 
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def find_scenario_file(source, search_from: Path | None, scenario_dirs) -> Path | None:
+    """The file a scenario marker or ``load_scenario`` names, or None for a bundled name.
+
+    A path (``os.PathLike``, a scenario suffix or a separator) is looked up
+    from the test's folder, then the working directory, and raises
+    FileNotFoundError when it is in neither; a name, in ``scenario_dirs``.
+    """
+    text = os.fspath(source)
+    looks_like_path = isinstance(source, os.PathLike) or text.endswith(SCENARIO_SUFFIXES) or os.sep in text
+    if looks_like_path:
+        candidate = Path(text)
+        bases = [candidate] if candidate.is_absolute() else [
+            base / candidate for base in (search_from, Path.cwd()) if base is not None
+        ]
+        for path in bases:
+            if path.is_file():
+                return path
+        raise FileNotFoundError(f"scenario file {text!r} not found (looked at {', '.join(map(str, bases))})")
+    for folder in scenario_dirs:
+        for suffix in SCENARIO_SUFFIXES:
+            path = Path(folder) / f"{text}{suffix}"
+            if path.is_file():
+                return path
+    return None
 ADMIN_TIMEOUT_SECONDS = 30
 
 
@@ -141,26 +167,10 @@ class Mock:
             ) from None
 
     def _scenario_file(self, source) -> Path | None:
-        text = os.fspath(source)
-        looks_like_path = isinstance(source, os.PathLike) or text.endswith(SCENARIO_SUFFIXES) or os.sep in text
-        if looks_like_path:
-            candidate = Path(text)
-            bases = [candidate] if candidate.is_absolute() else [
-                base / candidate for base in (self.search_from, Path.cwd()) if base is not None
-            ]
-            for path in bases:
-                if path.is_file():
-                    return path
-            raise MockAdminError(
-                "POST", "/__mock/scenarios", 0,
-                f"scenario file {text!r} not found (looked at {', '.join(map(str, bases))})",
-            )
-        for folder in self.scenario_dirs:
-            for suffix in SCENARIO_SUFFIXES:
-                path = folder / f"{text}{suffix}"
-                if path.is_file():
-                    return path
-        return None
+        try:
+            return find_scenario_file(source, self.search_from, self.scenario_dirs)
+        except FileNotFoundError as exc:
+            raise MockAdminError("POST", "/__mock/scenarios", 0, str(exc)) from None
 
     # ------------------------------------------------------------ actions
     def advance_clock(self, seconds=None, *, by=None) -> list[Record]:
@@ -185,11 +195,15 @@ class Mock:
             body["roles"] = list(roles)
         return Record(self._admin("POST", "/dellin/events", json=body))
 
-    def add_fault(self, rule: dict | None = None, **fields) -> Record:
-        """``add_fault({"when": ..., "respond": ...})`` or ``add_fault(when=..., respond=..., times=1)``."""
+    def add_fault(self, rule: dict | list | None = None, **fields) -> Record | list[Record]:
+        """``add_fault({"when": ..., "respond": ...})``, ``add_fault(when=..., respond=..., times=1)``
+        or ``add_fault([rule, ...])``: the rule as the mock stored it (``.id`` included), or the list."""
         if rule is not None and fields:
             raise TypeError("add_fault() takes a rule dict or keyword fields, not both")
-        return Record(self._admin("POST", "/faults", json=rule if rule is not None else fields))
+        body = {"faults": rule} if isinstance(rule, list) else rule if rule is not None else fields
+        added = self._list(self._admin("POST", "/faults", json=body), "faults")
+        # the rule as stored (with its id); a list of rules, all checked before any is added, gives the list
+        return records(added) if isinstance(rule, list) else Record(added[0])
 
     def faults(self) -> list[Record]:
         return records(self._list(self._admin("GET", "/faults"), "faults"))

@@ -78,8 +78,11 @@ def session_server(config, host: str = "127.0.0.1", port: int = 0):
             else:
                 server = start_local(host, port, scenario_dirs(config))
         except MockServerError as exc:
-            pytest.fail(str(exc), pytrace=False)
-        config.stash[_SERVER] = server
+            problem = str(exc)
+        else:
+            config.stash[_SERVER] = server
+            return server
+        pytest.fail(problem, pytrace=False)  # outside the handler: the message alone, no exception chain
     return server
 
 
@@ -137,11 +140,20 @@ def mock_app(request, pytestconfig):
     """A fresh, isolated mock app for this test (the marker's scenario, else the default)."""
     from mockserver import create_app
 
+    from .mock import find_scenario_file
+
     scenario = _marker_scenario(request)
-    if isinstance(scenario, str) and scenario.endswith((".yaml", ".yml", ".json")):
-        folder = _test_folder(request)
-        if folder is not None and (folder / scenario).is_file():
-            scenario = str(folder / scenario)
+    if scenario is not None and not isinstance(scenario, dict):
+        # found as ``mock`` finds it: from the test's folder, then the --mock-scenarios folders
+        try:
+            path = find_scenario_file(scenario, _test_folder(request), scenario_dirs(pytestconfig))
+        except FileNotFoundError as exc:
+            path, problem = None, str(exc)
+        else:
+            problem = None
+        if problem:
+            pytest.fail(problem, pytrace=False)
+        scenario = str(path) if path is not None else str(scenario)
     app = create_app(
         allow_http_webhooks=True,
         scenario=scenario if scenario is not None else "default",

@@ -43,7 +43,7 @@ class ScenarioFile(pytest.File):
         except yaml.YAMLError:
             doc = None  # the item reports the parse error when it runs
         name = doc.get("name") if isinstance(doc, dict) and isinstance(doc.get("name"), str) else self.path.stem
-        yield ScenarioItem.from_parent(self, name=name)
+        yield ScenarioItem.from_parent(self, name=name, callobj=_scenario_runner(self.path))
 
 
 class ScenarioFailure(Exception):
@@ -52,24 +52,29 @@ class ScenarioFailure(Exception):
         self.report = report
 
 
-class ScenarioItem(pytest.Item):
-    def runtest(self) -> None:
+def _scenario_runner(path: Path):
+    """The item's test function. It takes ``mock_server`` as a test would, so
+    the session's server is the one the fixtures give (with any override of
+    ``mock_server_host``/``mock_server_port``), whichever item runs first."""
+
+    def run_scenario_file(mock_server):
         from mockserver.scenario.loader import ScenarioError, read_file
         from mockserver.scenario.runner import run_scenario
 
-        from .plugin import session_server
-
         try:
-            doc = read_file(self.path)
+            doc = read_file(path)
         except ScenarioError as exc:
             raise ScenarioFailure(f"invalid scenario: {exc}") from None
-        server = session_server(self.config)
         # loading the scenario replaces the base one for the tests that follow
-        server.base_scenario_dirty = True
-        results = run_scenario(doc, server.url, admin=True, admin_token=server.admin_token)
+        mock_server.base_scenario_dirty = True
+        results = run_scenario(doc, mock_server.url, admin=True, admin_token=mock_server.admin_token)
         if any(result.failed for result in results):
             raise ScenarioFailure("\n".join(result.report() for result in results))
 
+    return run_scenario_file
+
+
+class ScenarioItem(pytest.Function):
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, ScenarioFailure):
             return f"scenario {self.name!r} ({self.path.name}) failed:\n{excinfo.value.report}"

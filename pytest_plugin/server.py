@@ -59,7 +59,7 @@ def start_local(host: str, port: int, scenario_dirs=()) -> MockServer:
         threaded = ThreadedServer(app, host=host, port=port)
     except OSError as exc:
         raise MockServerError(
-            f"the mock_server fixture cannot listen on {host}:{port}: {exc.strerror or exc}. "
+            f"the mock_server fixture {exc.strerror or exc}. "
             "Override the mock_server_host / mock_server_port fixtures, or pass --mock-url "
             "to use a mock that is already running."
         ) from exc

@@ -225,3 +225,66 @@ def test_a_bind_failure_errors_the_test_with_a_clear_message(runner):
     result = runner.run()
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*the mock_server fixture cannot listen on 127.0.0.1:*Address already in use*"])
+    # said once, without the exception chain behind it
+    output = result.stdout.str()
+    assert output.count("cannot listen on") == 1, output
+    assert "MockServerError" not in output and "During handling" not in output
+
+
+def test_a_scenario_file_item_uses_the_overridden_server_even_when_it_runs_first(runner):
+    runner.pytester.makeconftest(
+        """
+        import socket
+        import pytest
+
+        @pytest.fixture(scope="session")
+        def mock_server_port():
+            probe = socket.socket()
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+            probe.close()
+            return port
+        """
+    )
+    runner.pytester.makefile(".yaml", a_scenario="name: first\nsteps:\n  - advance_clock: 1m\n")
+    runner.pytester.makepyfile(
+        test_z_port="""
+        def test_port(mock_server, request):
+            assert mock_server.url.endswith(":" + str(request.getfixturevalue("mock_server_port")))
+        """
+    )
+    runner.run("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+def test_mock_app_finds_a_path_marker_as_mock_does(runner):
+    runner.pytester.mkdir("sub")
+    (runner.pytester.path / "sub" / "tiny.yaml").write_text(
+        "name: tiny\nstate:\n  navixy:\n    users:\n      - {hash: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'}\n"
+    )
+    (runner.pytester.path / "sub" / "test_app_path.py").write_text(
+        "from pathlib import Path\n"
+        "import pytest\n\n"
+        "@pytest.mark.mock_scenario(Path('tiny.yaml'))\n"
+        "def test_app(mock_client):\n"
+        "    answer = mock_client.post('/v2/user/session/delivery/read', json={'hash': 'a' * 32})\n"
+        "    assert answer.get_json()['status']['code'] == 201  # the scenario's user, no session yet\n\n"
+        "@pytest.mark.mock_scenario('nowhere.yaml')\n"
+        "def test_missing(mock_app):\n"
+        "    pass\n"
+    )
+    result = runner.run()
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*scenario file 'nowhere.yaml' not found*"])
+
+
+def test_add_fault_returns_the_stored_rule(runner):
+    runner.pytester.makepyfile(
+        """
+        def test_rule(mock):
+            rule = mock.add_fault(when={"operation": "navixy.delivery.read"}, respond={"error": 8})
+            assert rule.id == 1 and rule.respond == {"error": 8}
+            both = mock.add_fault([{"when": {"api": "navixy"}, "delay_ms": 1}, {"when": {"api": "dellin"}, "delay_ms": 1}])
+            assert [r.id for r in both] == [2, 3]
+        """
+    )
+    runner.run().assert_outcomes(passed=1)
