@@ -7,6 +7,7 @@ external ``mockserver serve`` alike.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import requests
@@ -174,13 +175,16 @@ class Mock:
 
     # ------------------------------------------------------------ actions
     def advance_clock(self, seconds=None, *, by=None) -> list[Record]:
-        """``advance_clock(60)``, ``advance_clock(seconds=60)`` or ``advance_clock("20m")``.
+        """``advance_clock(60)``, ``advance_clock(seconds=60)``, ``advance_clock("20m")`` or
+        ``advance_clock(timedelta(minutes=20))``.
 
         Runs the retries that fall due and returns the deliveries that ran.
         """
         if (seconds is None) == (by is None):
-            raise TypeError("advance_clock() takes seconds (a number or a duration like '20m') or by=")
+            raise TypeError("advance_clock() takes seconds (a number, a timedelta or a duration like '20m') or by=")
         amount = by if by is not None else seconds
+        if isinstance(amount, timedelta):
+            amount = amount.total_seconds()
         body = {"by": amount} if isinstance(amount, str) else {"seconds": amount}
         answer = self._admin("POST", "/clock/advance", json=body)
         return records(answer.get("deliveries", []))

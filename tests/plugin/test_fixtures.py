@@ -173,13 +173,16 @@ def test_mock_app_and_mock_client_are_isolated_per_test(runner):
 def test_advance_clock_accepts_seconds_and_durations(runner):
     runner.pytester.makepyfile(
         """
+        from datetime import timedelta
+
         import pytest
 
         def test_clock(mock):
             mock.advance_clock(seconds=60)
             mock.advance_clock("20m")
             mock.advance_clock(by="1h")
-            assert mock.clock()["now"] == "2024-06-01T10:21:00Z"
+            mock.advance_clock(timedelta(minutes=4))
+            assert mock.clock()["now"] == "2024-06-01T10:25:00Z"
             with pytest.raises(TypeError):
                 mock.advance_clock()
         """
