@@ -26,6 +26,12 @@ DROPPED_STATUS = 444
 # the delay action's wait; tests replace it to observe delays without waiting
 sleep = time.sleep
 
+# WSGI environ keys for a caller that runs the app in process (the interceptor),
+# where no socket times out: the client's read timeout in seconds, which a
+# delay does not outwait, and the mark that the client gave up at it
+CLIENT_READ_TIMEOUT_ENVIRON = "mockserver.client_read_timeout"
+CLIENT_GAVE_UP_ENVIRON = "mockserver.client_gave_up"
+
 
 class ConnectionDropped(ClientDisconnected):
     """Raised while the response is being sent, before any byte goes out.
@@ -63,7 +69,7 @@ def apply_request_faults():
         return None
     g.faults_fired.append(_fired(rule))
     if rule.get("delay_ms"):
-        sleep(rule["delay_ms"] / 1000.0)
+        _delay(rule["delay_ms"] / 1000.0)
     if rule.get("drop_connection"):
         return _dropped(rule)
     if "respond" in rule:
@@ -71,6 +77,17 @@ def apply_request_faults():
             g.request_body = call.body
         return _answer(rule)
     return None
+
+
+def _delay(seconds: float) -> None:
+    """Wait before answering. A client whose read timeout is shorter stops
+    waiting then, and the call goes on as on a server whose client has gone."""
+    patience = request.environ.get(CLIENT_READ_TIMEOUT_ENVIRON)
+    if patience is not None and seconds > patience:
+        sleep(patience)
+        request.environ[CLIENT_GAVE_UP_ENVIRON] = True
+        return
+    sleep(seconds)
 
 
 def _fired(rule: dict) -> dict:

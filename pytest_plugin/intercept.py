@@ -4,9 +4,11 @@ While an interceptor is active, calls to ``https://api.eu.navixy.com``,
 ``https://api.us.navixy.com`` and ``https://api.dellin.ru`` reach the mock:
 
 - given a WSGI app (``mockserver.create_app()``), in-process, without sockets:
-  a ``requests`` transport adapter that calls the app,
-  ``httpx.WSGITransport`` mounted for those hosts on an ``httpx.Client``, and
-  on an ``httpx.AsyncClient`` the same transport run in a worker thread;
+  a ``requests`` transport adapter that calls the app, a transport mounted
+  for those hosts on an ``httpx.Client``, and on an ``httpx.AsyncClient`` the
+  same call run in a worker thread. The client's read timeout bounds a delay
+  fault, and a dropped connection raises what the library raises over a
+  socket (``WSGICall``);
 - given a URL (an external ``mockserver serve``), over HTTP to that URL.
 
 Paths are kept as they are: the mock serves Navixy under ``/v2``, as the real
@@ -41,7 +43,19 @@ def api_for_url(url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme.lower() != "https" or parts.port not in (None, 443):
         return None
-    return HOSTS.get((parts.hostname or "").lower())
+    return api_for_host(parts.hostname or "")
+
+
+@lru_cache(maxsize=256)
+def api_for_host(host: str) -> str | None:
+    """The API a host name belongs to; also given a Host header or a netloc
+    (``[user@]host[:port]``). ``api.dellin.ru.``, the same name written as a
+    fully qualified one, is the same host."""
+    host = host.rpartition("@")[2]
+    if not host.startswith("["):  # an IPv6 literal is none of ours
+        host = host.partition(":")[0]
+    host = host.lower()
+    return HOSTS.get(host[:-1] if host.endswith(".") else host)
 
 
 def foreign_path(api: str | None, path: str) -> tuple[int, dict] | None:
@@ -76,10 +90,109 @@ class HostGuard:
         self.environ_key = HOST_API_ENVIRON
 
     def __call__(self, environ, start_response):
-        api = HOSTS.get(environ.get("HTTP_HOST", environ.get("SERVER_NAME", "")).split(":")[0].lower())
+        api = api_for_host(environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""))
         if api is not None:
             environ[self.environ_key] = api
         return self.app(environ, start_response)
+
+
+# ---------------------------------------------------------------------- the app, called as a server would
+@lru_cache(maxsize=256)
+def _environ_key(header: str) -> str | None:
+    """The WSGI environ key of a header; None for those the environ gets elsewhere.
+
+    Transfer-Encoding is left out as a server leaves it out: it has read a
+    chunked body whole, and declares its length (waitress does the same)."""
+    key = header.upper().replace("-", "_")
+    if key == "CONTENT_TYPE":
+        return key
+    return None if key in ("CONTENT_LENGTH", "HOST", "TRANSFER_ENCODING") else "HTTP_" + key
+
+
+def _wsgi_environ(method: str, url: str, header_items, body: bytes) -> dict:
+    """The environ a server builds for this request, given its headers as (name, value) text."""
+    parts = urlsplit(url)
+    environ = {
+        "REQUEST_METHOD": method.upper(),
+        "SCRIPT_NAME": "",
+        # PEP 3333: the decoded path as latin-1 text
+        "PATH_INFO": unquote_to_bytes(parts.path or "/").decode("latin-1"),
+        "QUERY_STRING": parts.query,
+        "SERVER_NAME": parts.hostname or "",
+        "SERVER_PORT": str(parts.port or 443),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": parts.scheme,
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.input_terminated": True,
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        # the Host header a client sends: user:password@ never goes in it
+        "HTTP_HOST": parts.netloc.rpartition("@")[2],
+        "CONTENT_LENGTH": str(len(body)),
+    }
+    for name, value in header_items:
+        key = _environ_key(name)
+        if key is not None:
+            # a header sent twice reaches the app once, its values joined, as from a server
+            environ[key] = environ[key] + ", " + value if key in environ else value
+    return environ
+
+
+class _GaveUp(Exception):
+    """The client's read timeout passed before the answer came."""
+
+
+class _Dropped(Exception):
+    """The app closed the connection without answering."""
+
+
+class WSGICall:
+    """Calls a WSGI app for one request as a server would, for a client
+    library's transport: the one core behind the ``requests`` adapter and the
+    ``httpx`` transports.
+
+    A call returns (status code, reason, headers, body) or raises ``_GaveUp``
+    (a delay outlasted the client's read timeout; the app still finished the
+    call, as a server does when its client has gone) or ``_Dropped`` (the app
+    closed the connection without answering). Each transport turns these into
+    its library's own exceptions, those it raises over a socket."""
+
+    def __init__(self, app):
+        from mockserver.fault_injection import CLIENT_GAVE_UP_ENVIRON, CLIENT_READ_TIMEOUT_ENVIRON, ConnectionDropped
+
+        self.app = HostGuard(app)
+        self.read_timeout_key = CLIENT_READ_TIMEOUT_ENVIRON
+        self.gave_up_key = CLIENT_GAVE_UP_ENVIRON
+        self.dropped = ConnectionDropped
+
+    def __call__(self, method: str, url: str, header_items, body: bytes, read_timeout: float | None):
+        environ = _wsgi_environ(method, url, header_items, body)
+        if read_timeout is not None:
+            environ[self.read_timeout_key] = read_timeout
+        captured = []
+
+        def start_response(status, response_headers, exc_info=None):
+            captured[:] = (status, response_headers)
+
+        result = self.app(environ, start_response)
+        try:
+            content = b"".join(result)
+        except self.dropped:
+            content = None
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        if environ.get(self.gave_up_key):
+            raise _GaveUp(read_timeout)
+        if content is None:
+            raise _Dropped()
+        status, response_headers = captured
+        code, _, reason = status.partition(" ")
+        return int(code), reason, response_headers, content
 
 
 # ---------------------------------------------------------------------- requests
@@ -96,52 +209,46 @@ def _body_bytes(body) -> bytes:
     return b"".join(chunk.encode("utf-8") if isinstance(chunk, str) else chunk for chunk in body)
 
 
-@lru_cache(maxsize=256)
-def _environ_key(header: str) -> str | None:
-    """The WSGI environ key of a header; None for those the environ gets elsewhere."""
-    key = header.upper().replace("-", "_")
-    if key == "CONTENT_TYPE":
-        return key
-    return None if key in ("CONTENT_LENGTH", "HOST") else "HTTP_" + key
+def _requests_read_timeout(timeout) -> float | None:
+    """The read timeout in a ``requests`` ``timeout`` (a number, a (connect, read)
+    pair or a urllib3 ``Timeout``), resolved and checked as ``HTTPAdapter.send`` does."""
+    if timeout is None:
+        return None
+    from urllib3.util import Timeout
+
+    if isinstance(timeout, tuple):
+        try:
+            connect, read = timeout
+            resolved = Timeout(connect=connect, read=read)
+        except ValueError:
+            raise ValueError(
+                f"Invalid timeout {timeout}. Pass a (connect, read) timeout tuple, "
+                f"or a single float to set both timeouts to the same value."
+            ) from None
+    elif isinstance(timeout, Timeout):
+        resolved = timeout
+    else:
+        resolved = Timeout(connect=timeout, read=timeout)
+    started = resolved.clone()  # a total timeout counts from the connection, made now
+    started.start_connect()
+    return started.read_timeout
 
 
-def _wsgi_environ(method: str, url: str, headers, body: bytes) -> dict:
+def _forwarded_url(target: str, url: str) -> str:
+    """``url`` (a real base URL) on an external mock at ``target``: the same path and query."""
     parts = urlsplit(url)
-    environ = {
-        "REQUEST_METHOD": method.upper(),
-        "SCRIPT_NAME": "",
-        # PEP 3333: the decoded path as latin-1 text
-        "PATH_INFO": unquote_to_bytes(parts.path or "/").decode("latin-1"),
-        "QUERY_STRING": parts.query,
-        "SERVER_NAME": parts.hostname or "",
-        "SERVER_PORT": str(parts.port or 443),
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.version": (1, 0),
-        "wsgi.url_scheme": parts.scheme,
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": True,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,
-        "HTTP_HOST": parts.netloc,
-        "CONTENT_LENGTH": str(len(body)),
-    }
-    # requests' CaseInsensitiveDict walks its own store here, without a lookup per key
-    items = headers.lower_items() if hasattr(headers, "lower_items") else headers.items()
-    for name, value in items:
-        key = _environ_key(name)
-        if key is not None:
-            environ[key] = value
-    return environ
+    return target + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def _requests_adapters():
     """The two adapter classes, built on first use so importing this module stays light."""
+    from http.client import RemoteDisconnected
+
     import requests
     from requests.adapters import BaseAdapter, HTTPAdapter
     from requests.structures import CaseInsensitiveDict
     from requests.utils import get_encoding_from_headers
+    from urllib3.exceptions import ProtocolError
 
     def _response(request, status, reason, headers, content, adapter):
         response = requests.Response()
@@ -162,23 +269,24 @@ def _requests_adapters():
 
         def __init__(self, app):
             super().__init__()
-            self.app = HostGuard(app)
+            self.call = WSGICall(app)
 
         def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
-            environ = _wsgi_environ(request.method, request.url, request.headers, _body_bytes(request.body))
-            captured = {}
-
-            def start_response(status, response_headers, exc_info=None):
-                captured["status"], captured["headers"] = status, response_headers
-
-            result = self.app(environ, start_response)
+            read_timeout = _requests_read_timeout(timeout)
             try:
-                content = b"".join(result)
-            finally:
-                if hasattr(result, "close"):
-                    result.close()
-            code, _, reason = captured["status"].partition(" ")
-            return _response(request, int(code), reason, captured["headers"], content, self)
+                status, reason, headers, content = self.call(
+                    request.method, request.url, request.headers.lower_items(), _body_bytes(request.body), read_timeout)
+            except _GaveUp:
+                # the words urllib3 uses for a socket that timed out
+                parts = urlsplit(request.url)
+                raise requests.exceptions.ReadTimeout(
+                    f"HTTPSConnectionPool(host={parts.hostname!r}, port={parts.port or 443}): "
+                    f"Read timed out. (read timeout={read_timeout})", request=request) from None
+            except _Dropped:
+                closed = RemoteDisconnected("Remote end closed connection without response")
+                raise requests.exceptions.ConnectionError(
+                    ProtocolError("Connection aborted.", closed), request=request) from None
+            return _response(request, status, reason, headers, content, self)
 
         def close(self):
             pass
@@ -191,14 +299,13 @@ def _requests_adapters():
             self.target = target_url.rstrip("/")
 
         def send(self, request, **kwargs):
-            parts = urlsplit(request.url)
-            refused = foreign_path(api_for_url(request.url), parts.path or "/")
+            refused = foreign_path(api_for_url(request.url), urlsplit(request.url).path or "/")
             if refused:
                 status, body = refused
                 content = json.dumps(body).encode()
                 return _response(request, status, "Not Found", [("Content-Type", "application/json")], content, self)
             forwarded = request.copy()
-            forwarded.url = self.target + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            forwarded.url = _forwarded_url(self.target, request.url)
             response = super().send(forwarded, **kwargs)
             response.url = request.url
             response.request = request
@@ -219,15 +326,49 @@ def _refused(request):
     """An ``httpx.Response`` for a path the real host's API lacks, or None."""
     import httpx
 
-    refused = foreign_path(HOSTS.get(request.url.host.lower()), request.url.path)
+    refused = foreign_path(api_for_host(request.url.host), request.url.path)
     return httpx.Response(refused[0], json=refused[1], request=request) if refused else None
+
+
+def _httpx_answer(call: WSGICall, request, body: bytes):
+    """The app's answer to an ``httpx`` request (its body already read) as an
+    ``httpx.Response``, or the exception httpx raises over a socket."""
+    import httpx
+
+    headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in request.headers.raw]
+    try:
+        status, reason, response_headers, content = call(
+            request.method, str(request.url), headers, body, request.extensions.get("timeout", {}).get("read"))
+    except _GaveUp:
+        raise httpx.ReadTimeout("The read operation timed out", request=request) from None
+    except _Dropped:
+        raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request) from None
+    return httpx.Response(
+        status,
+        headers=[(name.encode("latin-1"), value.encode("latin-1")) for name, value in response_headers],
+        stream=httpx.ByteStream(content),
+        request=request,
+        extensions={"http_version": b"HTTP/1.1", "reason_phrase": reason.encode("latin-1")},
+    )
 
 
 def _httpx_transport(target):
     import httpx
 
     if not isinstance(target, str):
-        return httpx.WSGITransport(app=HostGuard(target))
+
+        class WSGITransport(httpx.BaseTransport):
+            """Calls the app in process for an ``httpx.Client``. (httpx's own
+            WSGI transport gives the app no length for a chunked body, so
+            the app reads none.)"""
+
+            def __init__(self, app):
+                self.call = WSGICall(app)
+
+            def handle_request(self, request):
+                return _httpx_answer(self.call, request, request.read())
+
+        return WSGITransport(target)
 
     class ForwardingTransport(httpx.BaseTransport):
         """Sends the call to the same path on an external mock's URL."""
@@ -241,7 +382,10 @@ def _httpx_transport(target):
             if refused is not None:
                 return refused
             url, headers = _forwarded(request, self.target)
-            response = self.inner.handle_request(httpx.Request(request.method, url, headers=headers, content=request.read()))
+            # the extensions carry the client's timeouts
+            forwarded = httpx.Request(request.method, url, headers=headers, content=request.read(),
+                                      extensions=request.extensions)
+            response = self.inner.handle_request(forwarded)
             return httpx.Response(
                 response.status_code, headers=response.headers, stream=response.stream,
                 request=request, extensions=response.extensions,
@@ -273,7 +417,9 @@ def _httpx_async_transport(target):
                 if refused is not None:
                     return refused
                 url, headers = _forwarded(request, self.target)
-                forwarded = httpx.Request(request.method, url, headers=headers, content=await request.aread())
+                # the extensions carry the client's timeouts
+                forwarded = httpx.Request(request.method, url, headers=headers, content=await request.aread(),
+                                          extensions=request.extensions)
                 response = await self.inner.handle_async_request(forwarded)
                 return httpx.Response(
                     response.status_code, headers=response.headers, stream=response.stream,
@@ -286,24 +432,16 @@ def _httpx_async_transport(target):
         return AsyncForwardingTransport(target)
 
     class AsyncWSGITransport(httpx.AsyncBaseTransport):
-        """httpx's WSGI transport for ``AsyncClient``, which httpx itself lacks.
-
-        The app runs in a worker thread, as under a threaded server: a slow
-        answer (a delay fault) never blocks the event loop."""
+        """Calls the app for an ``httpx.AsyncClient``, in a worker thread as
+        under a threaded server: a slow answer (a delay fault) never blocks
+        the event loop."""
 
         def __init__(self, app):
-            self.inner = httpx.WSGITransport(app=HostGuard(app))
-
-        def _call(self, request):
-            response = self.inner.handle_request(request)
-            return response.status_code, response.headers, response.read(), response.extensions
+            self.call = WSGICall(app)
 
         async def handle_async_request(self, request):
             body = await request.aread()
-            sync_request = httpx.Request(request.method, request.url, headers=request.headers, content=body,
-                                         extensions=request.extensions)
-            status, headers, content, extensions = await anyio.to_thread.run_sync(self._call, sync_request)
-            return httpx.Response(status, headers=headers, content=content, request=request, extensions=extensions)
+            return await anyio.to_thread.run_sync(_httpx_answer, self.call, request, body)
 
     return AsyncWSGITransport(target)
 
@@ -333,11 +471,16 @@ def _install_patches() -> None:
     # environment on every call, a third of an in-process call's time. A call
     # an in-process interceptor takes never leaves the process, so no proxy
     # applies to it: only for those URLs, merge the session's settings alone.
-    # (.netrc credentials are still looked up: they change the request.)
+    # (.netrc credentials are still looked up: they change the request.) A
+    # call sent on to an external mock goes where that mock is: the proxy
+    # variables and no_proxy apply to the mock's URL, not the real one.
     _originals["merge_environment_settings"] = requests.Session.merge_environment_settings
 
     def merge_environment_settings(session, url, proxies, stream, verify, cert):
-        if session.trust_env and _in_process_for(url):
+        interceptor = _interceptor_for(url)
+        if interceptor is not None and not interceptor.in_process:
+            url = _forwarded_url(interceptor.target, url)
+        elif interceptor is not None and session.trust_env:
             return {
                 # what ``requests.sessions.merge_setting`` gives for these, without its
                 # per-call Protocol checks (a tenth of an in-process call)
@@ -369,10 +512,9 @@ def _install_patches() -> None:
     httpx.AsyncClient.__init__ = async_client_init
 
 
-def _in_process_for(url: str) -> bool:
-    """Whether the interceptor that takes ``url`` (if any) calls the app in process."""
-    active = _active[-1:]  # the innermost one takes every real base URL
-    return bool(active) and active[0].in_process and api_for_url(url) is not None
+def _interceptor_for(url: str) -> "Interceptor | None":
+    """The interceptor that takes ``url``, if any: the innermost one takes every real base URL."""
+    return _active[-1] if _active and api_for_url(url) is not None else None
 
 
 def _remove_patches() -> None:
@@ -418,7 +560,8 @@ class Interceptor:
             if self._httpx_transport is None:
                 self._httpx_transport = _httpx_transport(self.target)
             transport = self._httpx_transport
-        return {f"https://{host}": transport for host in HOSTS}
+        # each host also written as a fully qualified name ("api.dellin.ru.")
+        return {f"https://{host}{dot}": transport for host in HOSTS for dot in ("", ".")}
 
     def start(self) -> "Interceptor":
         with _patch_lock:
