@@ -13,7 +13,11 @@ Reported alongside, without a target:
 - the interceptor in front of a bare Flask app that answers the same bytes
   without reading, checking or recording anything: the ceiling for the
   interceptor on this machine, since what is left is ``requests`` preparing
-  the call and Flask's own per-request work.
+  the call and Flask's own per-request work;
+- ``requests`` alone: with the interceptor active (so ``requests`` is set up
+  as for an intercepted call), a session whose adapter answers the same bytes
+  at once, without calling any app. No interceptor built on ``requests``'
+  adapters can be faster: this is the ceiling for the 4x target.
 
 Rounds alternate between the paths. Each round gives each in-process path a
 ratio to the socket path of the same round (of its own client library); the
@@ -23,6 +27,7 @@ medians of the rounds.
 """
 from __future__ import annotations
 
+import json
 import statistics
 import time
 
@@ -39,6 +44,8 @@ FIGURES = {
     "mock_client": ("socket", "in-process: mock_client", "live socket, requests.Session", TARGET),
     "floor": ("socket", "in-process: interceptor, bare Flask app behind it",
               "live socket, requests.Session", None),
+    "requests_alone": ("socket", "in-process: requests alone, an adapter that does no work",
+                       "live socket, requests.Session", None),
     "httpx_interceptor": ("httpx_socket", "in-process: interceptor (httpx)", "live socket, httpx.Client", None),
 }
 
@@ -55,6 +62,30 @@ def _checked(call, via: str) -> None:
     status = getattr(answer, "status_code", None)
     if status != 200:
         raise RuntimeError(f"{via}: delivery/read answered {status}")
+
+
+def _no_work_session(body: bytes):
+    """A ``requests.Session`` whose adapter answers ``body`` at once, for any URL
+    and whatever adapter an interceptor would choose."""
+    import requests
+    from requests.adapters import BaseAdapter
+
+    class NoWorkAdapter(BaseAdapter):
+        def send(self, request, **kwargs):
+            response = requests.Response()
+            response.status_code = 200
+            response._content = body
+            response.request = request
+            response.url = request.url
+            return response
+
+        def close(self):
+            pass
+
+    session = requests.Session()
+    adapter = NoWorkAdapter()
+    session.get_adapter = lambda url: adapter
+    return session
 
 
 def _bare_app(body: bytes):
@@ -85,6 +116,7 @@ def run() -> list[dict]:
     mock_answer = client.post(NAVIXY_READ, json=body).get_json()
     floor_app = _bare_app(mock_answer)
     sessions = {via: requests.Session() for via in ("socket", "interceptor", "floor")}
+    sessions["requests_alone"] = _no_work_session(json.dumps(mock_answer).encode())
     with ThreadedServer(app) as server:
         paths = {
             "mock_client": lambda: client.post(NAVIXY_READ, json=body),
@@ -92,8 +124,10 @@ def run() -> list[dict]:
         }
         # each interceptor is active only during its own rounds
         interceptors = {"interceptor": intercept(app), "floor": intercept(floor_app)}
+        interceptors["requests_alone"] = interceptors["interceptor"]
         paths["interceptor"] = lambda: sessions["interceptor"].post(url, json=body)
         paths["floor"] = lambda: sessions["floor"].post(url, json=body)
+        paths["requests_alone"] = lambda: sessions["requests_alone"].post(url, json=body)
         httpx_clients = []
         if httpx is not None:
             with interceptors["interceptor"]:

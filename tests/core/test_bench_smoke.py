@@ -19,7 +19,8 @@ def tiny_rounds(monkeypatch):
 def test_in_process_figures_run_with_their_baselines(tiny_rounds):
     rows = {row["figure"]: row for row in inprocess.run()}
     assert {"in-process: interceptor (requests)", "in-process: mock_client",
-            "in-process: interceptor, bare Flask app behind it", "in-process: interceptor (httpx)"} <= set(rows)
+            "in-process: interceptor, bare Flask app behind it", "in-process: interceptor (httpx)",
+            "in-process: requests alone, an adapter that does no work"} <= set(rows)
     for row in rows.values():
         assert row["value"] > 0 and row["baseline_value"] > 0 and row["ratio"] > 0
         assert len(row["details"]["runs"]) == 1
