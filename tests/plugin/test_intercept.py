@@ -10,24 +10,10 @@ from requests.adapters import HTTPAdapter
 
 from mockserver import create_app
 from pytest_plugin.intercept import api_for_url, intercept
-from pytest_plugin.server import start_local
 
 MASTER = "22eac1c27af4be7b9d04da2ce1af111b"
 CREATE = "/v2/user/session/delivery/create"
 READ = "/v2/user/session/delivery/read"
-
-
-@pytest.fixture
-def app():
-    return create_app()
-
-
-@pytest.fixture
-def live():
-    """A mock on a socket (the plugin's server, which closes client connections on stop)."""
-    server = start_local("127.0.0.1", 0)
-    yield server
-    server.stop()
 
 
 @pytest.mark.parametrize(

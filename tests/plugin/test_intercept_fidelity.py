@@ -13,25 +13,11 @@ from urllib3.util import Timeout
 from mockserver import create_app, fault_injection
 from mockserver.app import runtime_of
 from pytest_plugin.intercept import HostGuard, api_for_host, api_for_url, intercept
-from pytest_plugin.server import start_local
 
 MASTER = "22eac1c27af4be7b9d04da2ce1af111b"
 EU = "https://api.eu.navixy.com"
 CREATE = "/v2/user/session/delivery/create"
 READ = "/v2/user/session/delivery/read"
-
-
-@pytest.fixture
-def app():
-    return create_app()
-
-
-@pytest.fixture
-def live():
-    """A mock on a socket (the plugin's server, which closes client connections on stop)."""
-    server = start_local("127.0.0.1", 0)
-    yield server
-    server.stop()
 
 
 @pytest.fixture(params=["in_process", "external"])
