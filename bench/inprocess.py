@@ -11,23 +11,25 @@ Reported alongside, without a target:
 - the same pair for ``httpx`` (the interceptor's ``WSGITransport`` against a
   keep-alive ``httpx.Client`` on the socket);
 - the interceptor in front of a bare Flask app that answers the same bytes
-  without reading, checking or recording anything: the ceiling for the
-  interceptor on this machine, since what is left is ``requests`` preparing
-  the call and Flask's own per-request work;
+  without checking or recording anything: the ceiling for any Flask app
+  behind the interceptor on this machine;
 - ``requests`` alone: with the interceptor active (so ``requests`` is set up
   as for an intercepted call), a session whose adapter answers the same bytes
   at once, without calling any app. No interceptor built on ``requests``'
   adapters can be faster: this is the ceiling for the 4x target.
 
-Rounds alternate between the paths. Each round gives each in-process path a
-ratio to the socket path of the same round (of its own client library); the
-figure is the median of those ratios, so that a slow moment on a shared
-machine moves one round, not the result. The calls per second shown are the
+Rounds alternate between the paths, each round starting one path further
+on than the last, so that no path always runs right after the socket path
+(which leaves caches and cores busy: in a fixed order, the path right after
+it measured some 10% slower than the same work later in the round). Each
+round gives each in-process path a ratio to the socket path of the same
+round (of its own client library); the figure is the median of those
+ratios, so that a slow moment on a shared machine moves one round, not the
+result. The calls per second shown are the
 medians of the rounds.
 """
 from __future__ import annotations
 
-import json
 import statistics
 import time
 
@@ -113,10 +115,10 @@ def run() -> list[dict]:
     body = {"hash": NAVIXY_HASH}
     url = REAL_BASE + NAVIXY_READ
     client = app.test_client()
-    mock_answer = client.post(NAVIXY_READ, json=body).get_json()
-    floor_app = _bare_app(mock_answer)
+    mock_answer = client.post(NAVIXY_READ, json=body)
+    floor_app = _bare_app(mock_answer.get_json())
     sessions = {via: requests.Session() for via in ("socket", "interceptor", "floor")}
-    sessions["requests_alone"] = _no_work_session(json.dumps(mock_answer).encode())
+    sessions["requests_alone"] = _no_work_session(mock_answer.data)
     with ThreadedServer(app) as server:
         paths = {
             "mock_client": lambda: client.post(NAVIXY_READ, json=body),
@@ -124,6 +126,7 @@ def run() -> list[dict]:
         }
         # each interceptor is active only during its own rounds
         interceptors = {"interceptor": intercept(app), "floor": intercept(floor_app)}
+        # requests set up as for an intercepted call; its own adapter answers
         interceptors["requests_alone"] = interceptors["interceptor"]
         paths["interceptor"] = lambda: sessions["interceptor"].post(url, json=body)
         paths["floor"] = lambda: sessions["floor"].post(url, json=body)
@@ -150,8 +153,6 @@ def run() -> list[dict]:
         runs = {via: [] for via in paths}
         order = list(paths)
         for round_number in range(ROUNDS):
-            # each round starts one path further on, so no path always runs
-            # right after another (the socket path leaves caches and cores busy)
             shift = round_number % len(order)
             for via in order[shift:] + order[:shift]:
                 runs[via].append(measure(via, paths[via], _calls_per_second))

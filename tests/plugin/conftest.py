@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from mockserver import create_app
+from pytest_plugin.server import start_local
+
 # pytester is enabled for the whole suite in pyproject.toml (addopts "-p pytester")
 
 REPO = Path(__file__).resolve().parents[2]
@@ -40,18 +43,12 @@ def runner(pytester, monkeypatch) -> Runner:
 # ---------------------------------------------------------------------- for the interceptor's tests
 @pytest.fixture
 def app():
-    """A fresh mock app (imported here, not at the top: the plugin's own tests
-    check that loading it imports nothing heavy)."""
-    from mockserver import create_app
-
     return create_app()
 
 
 @pytest.fixture
 def live():
     """A mock on a socket (the plugin's server, which closes client connections on stop)."""
-    from pytest_plugin.server import start_local
-
     server = start_local("127.0.0.1", 0)
     yield server
     server.stop()
