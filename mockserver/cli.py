@@ -5,6 +5,7 @@ import argparse
 import json
 import sys
 
+from .apis import ADMIN_TOKEN_HEADER
 from .config import MockConfig
 
 
@@ -112,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run scenarios' steps against a mock it starts, or against --target")
     run.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="a bundled scenario name or a YAML file")
     run.add_argument("--target", default=None, help="a base URL to test instead of starting a mock")
-    run.add_argument("--admin-token", default=None, help="sent as X-Mock-Admin-Token to the target's admin API")
+    run.add_argument("--admin-token", default=None, help=f"sent as {ADMIN_TOKEN_HEADER} to the target's admin API")
     run.set_defaults(func=_run)
 
     validate = sub.add_parser("validate", help="validate scenario files")

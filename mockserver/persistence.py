@@ -63,13 +63,10 @@ def _fsync_folder(folder: Path) -> None:
 
 # ------------------------------------------------------------------ snapshot
 def snapshot(mock) -> dict:
-    """What a restarted mock needs: the state, the pending deliveries (when
-    the runtime keeps any) and, for a virtual clock, the time."""
+    """What a restarted mock needs: the state, the pending deliveries and,
+    for a virtual clock, the time."""
     with mock.store.lock:
-        document = {"format": FORMAT, "state": mock.dump_state()}
-        pending = getattr(mock, "dump_pending", None)
-        if pending is not None:
-            document["pending"] = pending()
+        document = {"format": FORMAT, "state": mock.dump_state(), "pending": mock.dump_pending()}
         document["clock"] = {"mode": mock.clock.mode, "now": iso(mock.clock.now())}
     return document
 
@@ -104,9 +101,8 @@ def restore(mock, document: dict, path: Path) -> None:
         raise StateFileError(f"{path}: the saved state does not hold together: {exc}") from None
     if saved_now is not None:
         mock.clock.move_to(saved_now)
-    load_pending = getattr(mock, "restore_pending", None)
-    if load_pending is not None and "pending" in document:
-        load_pending(document["pending"])
+    if "pending" in document:
+        mock.restore_pending(document["pending"])
 
 
 def _saved_virtual_now(mock, document: dict, path: Path):

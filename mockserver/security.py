@@ -1,5 +1,5 @@
-"""The admin token: with ``config.admin_token`` set, every ``/__mock`` call
-must carry it in ``X-Mock-Admin-Token``. The mocked APIs never need it, as
+"""The admin token: with ``config.admin_token`` set, every admin call must
+carry it in the ``ADMIN_TOKEN_HEADER``. The mocked APIs never need it, as
 the real services know nothing of it."""
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ import hmac
 
 from flask import current_app, request
 
-from .errors import ADMIN, AdminError
-from .web import api_for_path
-
-ADMIN_TOKEN_HEADER = "X-Mock-Admin-Token"
+from .apis import ADMIN, ADMIN_TOKEN_HEADER, api_for_path
+from .errors import AdminError
 
 
 def token_matches(expected: str, given: str | None) -> bool:
@@ -21,7 +19,7 @@ def token_matches(expected: str, given: str | None) -> bool:
 
 
 def require_admin_token():
-    """A before_request hook; unknown ``/__mock`` paths are guarded too."""
+    """A before_request hook; unknown admin paths are guarded too."""
     expected = current_app.extensions["mockserver"].config.admin_token
     if not expected or api_for_path(request.path) != ADMIN:
         return None

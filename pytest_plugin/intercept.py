@@ -66,7 +66,7 @@ def foreign_path(api: str | None, path: str) -> tuple[int, dict] | None:
     rule is the app's own: the API a path belongs to must be the host's."""
     from mockserver.clock import Clock
     from mockserver.errors import DellinError, NavixyError
-    from mockserver.web import api_for_path
+    from mockserver.apis import api_for_path
 
     if api is None or api_for_path(path) == api:
         return None
@@ -84,7 +84,7 @@ class HostGuard:
     API's envelope, on the mock's clock, and records it in the journal."""
 
     def __init__(self, app):
-        from mockserver.web import HOST_API_ENVIRON
+        from mockserver.apis import HOST_API_ENVIRON
 
         self.app = app
         self.environ_key = HOST_API_ENVIRON
@@ -162,7 +162,7 @@ class WSGICall:
     its library's own exceptions, those it raises over a socket."""
 
     def __init__(self, app):
-        from mockserver.fault_injection import CLIENT_GAVE_UP_ENVIRON, CLIENT_READ_TIMEOUT_ENVIRON, ConnectionDropped
+        from mockserver.faults.apply import CLIENT_GAVE_UP_ENVIRON, CLIENT_READ_TIMEOUT_ENVIRON, ConnectionDropped
 
         self.app = HostGuard(app)
         self.read_timeout_key = CLIENT_READ_TIMEOUT_ENVIRON

@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 
 import requests
 
+from ..apis import ADMIN_PREFIX, ADMIN_TOKEN_HEADER
 from ..clock import parse_duration
 from .matcher import ABSENT, diff, mismatches
 from .variables import UnknownVariable, references, substitute
 
-ADMIN = "/__mock"
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
-ADMIN_TOKEN_HEADER = "X-Mock-Admin-Token"
 DEFAULT_TIMEOUT = 30.0
 
 
@@ -70,7 +69,7 @@ def has_admin_api(base_url: str, session=None, *, admin_token: str | None = None
     session = session or requests.Session()
     headers = {ADMIN_TOKEN_HEADER: admin_token} if admin_token else {}
     try:
-        answer = session.get(base_url.rstrip("/") + ADMIN + "/health", headers=headers, timeout=timeout)
+        answer = session.get(base_url.rstrip("/") + ADMIN_PREFIX + "/health", headers=headers, timeout=timeout)
         return answer.status_code == 200 and answer.json().get("status") == "ok"
     except (requests.RequestException, ValueError, AttributeError):
         return False
@@ -157,13 +156,13 @@ class _Runner:
             raise _Skip("the target has no /__mock admin API")
         try:
             answer = self.session.request(
-                method, self.base + ADMIN + path, json=body, headers=self.admin_headers, timeout=self.timeout
+                method, self.base + ADMIN_PREFIX + path, json=body, headers=self.admin_headers, timeout=self.timeout
             )
         except requests.RequestException as exc:
-            raise StepFailed(f"{method} {ADMIN}{path} failed: {exc}") from None
+            raise StepFailed(f"{method} {ADMIN_PREFIX}{path} failed: {exc}") from None
         parsed = _json_of(answer)
         if not 200 <= answer.status_code < 300:
-            raise StepFailed(f"{method} {ADMIN}{path} answered {answer.status_code}: {_clip(answer.text)}")
+            raise StepFailed(f"{method} {ADMIN_PREFIX}{path} answered {answer.status_code}: {_clip(answer.text)}")
         return parsed
 
     def load(self, doc: dict) -> StepResult:
@@ -191,7 +190,7 @@ class _Runner:
     def _request(self, step: dict, save: dict) -> None:
         request = step["request"]
         path = request["path"]
-        if path == ADMIN or path.startswith(ADMIN + "/"):
+        if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
             if not self.admin:
                 raise _Skip("an admin call, and the target has no /__mock admin API")
         expect = step.get("expect") or {}

@@ -1,8 +1,8 @@
-"""SPEC section 8's calls, verbatim, with the set-up they need in between."""
+"""The documented fixture calls, verbatim, with the set-up they need in between."""
 from __future__ import annotations
 
 
-def test_the_spec_section_8_calls_work_as_written(runner):
+def test_the_documented_fixture_calls_work_as_written(runner):
     runner.pytester.makepyfile(
         """
         import pytest
