@@ -3,7 +3,7 @@ from ..operations import Operation
 
 
 def admin_operation(name, path, methods, summary, request_schema=None, response_schema=None, success_status=200,
-                    query_params=()):
+                    query_params=(), media_type="application/json"):
     """A row of the route table for ``/__mock<path>``, named ``admin.<name>``."""
     return Operation(
         name=f"admin.{name}",
@@ -16,6 +16,7 @@ def admin_operation(name, path, methods, summary, request_schema=None, response_
         error_schema="admin/error.schema.json",
         success_status=success_status,
         query_params=tuple(query_params),
+        media_type=media_type,
     )
 
 
