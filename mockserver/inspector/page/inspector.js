@@ -323,10 +323,10 @@
     var attempts = log.filter(function (e) { return e.subscription_id === sub.id; });
     var waiting = pending.filter(function (p) { return p.subscription_id === sub.id; });
     var facts = el("dl", { className: "facts" },
-      el("dt", { text: "event types" }), el("dd", { text: sub.eventTypes ? sub.eventTypes.join(", ") : "every type" }),
-      el("dt", { text: "roles" }), el("dd", { text: (sub.orderRoles || []).join(", ") }),
-      el("dt", { text: "orders" }), el("dd", { className: "orders", text: String((sub.orders || []).length) }),
-      el("dt", { text: "failures in a row" }), el("dd", { className: "failures", text: String(sub.failures || 0) }));
+      el("div", null, el("dt", { text: "event types" }), el("dd", { text: sub.eventTypes ? sub.eventTypes.join(", ") : "every type" })),
+      el("div", null, el("dt", { text: "roles" }), el("dd", { text: (sub.orderRoles || []).join(", ") })),
+      el("div", null, el("dt", { text: "orders" }), el("dd", { className: "orders", text: String((sub.orders || []).length) })),
+      el("div", null, el("dt", { text: "failures in a row" }), el("dd", { className: "failures", text: String(sub.failures || 0) })));
     var details = el("details", { className: "attempts" },
       el("summary", { text: "delivery log: " + attempts.length + " entr" + (attempts.length === 1 ? "y" : "ies") +
         (waiting.length ? ", " + waiting.length + " retry pending" : "") }),
