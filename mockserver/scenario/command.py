@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 import requests
+from requests.utils import get_environ_proxies
 
 from .loader import ScenarioError, load
 from .runner import has_admin_api, run_scenario
@@ -31,7 +32,11 @@ def run_command(sources: list[str], target: str | None = None, admin_token: str 
     if target:
         session = requests.Session()
         if ca_bundle:
+            # requests lets REQUESTS_CA_BUNDLE override a session's own CA; the
+            # environment still gives the proxies
+            session.trust_env = False
             session.verify = ca_bundle
+            session.proxies = get_environ_proxies(target)
         admin = has_admin_api(target, session, admin_token=admin_token)
         note = "" if admin else ": it has no /__mock admin API, so admin-only steps are skipped"
         print(f"target {target}{note}", file=out, flush=True)
