@@ -19,11 +19,12 @@ from .config import MockConfig
 from .dellin import routes as dellin_routes
 from .errors import AdminError, ApiError, DellinError, NavixyError
 from .faults.apply import apply_request_faults
+from .inspector import routes as inspector_routes
 from .navixy import routes as navixy_routes
 from .operation import Operation
 from .registry import OPERATIONS
 from .runtime import MockRuntime
-from .security import require_admin_token
+from .security import guard_admin_request
 from .web import respond
 
 log = logging.getLogger("mockserver")
@@ -68,7 +69,7 @@ def runtime_of(app: Flask) -> MockRuntime:
 
 
 # every API's views, by operation; the registry says which operations there are
-VIEWS = {**navixy_routes.VIEWS, **dellin_routes.VIEWS, **admin_routes.VIEWS}
+VIEWS = {**navixy_routes.VIEWS, **dellin_routes.VIEWS, **admin_routes.VIEWS, **inspector_routes.VIEWS}
 
 
 def _add_routes(app: Flask) -> None:
@@ -139,13 +140,13 @@ class MockFlask(Flask):
 # lookup, so each step resolves them once.
 def _before_request(app):
     mock = app.extensions[EXTENSION]
-    _tag_request(app)
+    if _tag_request(app) == ADMIN:
+        guard_admin_request(mock)  # raises the refusal, before anything can change
+        return None
     if mock.faults.has_rules():
         answer = apply_request_faults()  # after tagging: rules match on api and operation
         if answer is not None:
             return answer
-    if mock.config.admin_token:
-        return require_admin_token()
     return None
 
 
@@ -169,6 +170,7 @@ def _tag_request(app):
         # werkzeug answers HEAD wherever GET is routed, but a Navixy GET is a
         # call that may change state (delivery/create): GET and POST only
         raise MethodNotAllowed(valid_methods=NAVIXY_METHODS)
+    return api
 
 
 def _view_operation(app, endpoint):

@@ -12,10 +12,11 @@ from __future__ import annotations
 from .admin import operations as admin
 from .apis import ADMIN, DELLIN, NAVIXY
 from .dellin import operations as dellin
+from .inspector import operations as inspector
 from .navixy import operations as navixy
 from .operation import Operation
 
-OPERATIONS: tuple[Operation, ...] = navixy.OPERATIONS + dellin.OPERATIONS + admin.OPERATIONS
+OPERATIONS: tuple[Operation, ...] = navixy.OPERATIONS + dellin.OPERATIONS + admin.OPERATIONS + inspector.OPERATIONS
 
 ERROR_SCHEMAS = {
     NAVIXY: "navixy/error.schema.json",

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import requests
 
+from mockserver.apis import ADMIN_PREFIX, ADMIN_TOKEN_HEADER
+
 from .matching import (
     Record, call_matcher, check_count, describe_call, describe_delivery, record_matcher, records,
 )
@@ -67,7 +69,7 @@ class Mock:
         self.search_from = search_from
         self.session = requests.Session()
         if server.admin_token:
-            self.session.headers["X-Mock-Admin-Token"] = server.admin_token
+            self.session.headers[ADMIN_TOKEN_HEADER] = server.admin_token
 
     # ------------------------------------------------------------ URLs
     @property
@@ -88,7 +90,7 @@ class Mock:
         try:
             response = self.session.request(method, url, timeout=ADMIN_TIMEOUT_SECONDS, **kwargs)
         except requests.RequestException as exc:
-            raise MockAdminError(method, "/__mock" + path, 0, f"the mock does not answer: {exc}") from exc
+            raise MockAdminError(method, ADMIN_PREFIX + path, 0, f"the mock does not answer: {exc}") from exc
         try:
             body = response.json()
         except ValueError:
@@ -96,7 +98,7 @@ class Mock:
         if response.status_code >= 400 or body is None:
             error = (body or {}).get("error", {}) if isinstance(body, dict) else {}
             raise MockAdminError(
-                method, "/__mock" + path, response.status_code,
+                method, ADMIN_PREFIX + path, response.status_code,
                 error.get("message") or response.text[:300], error.get("details"),
             )
         return body
@@ -156,7 +158,7 @@ class Mock:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise MockAdminError("POST", "/__mock/scenarios", 0, f"cannot read scenario file {path}: {exc}") from exc
+            raise MockAdminError("POST", ADMIN_PREFIX + "/scenarios", 0, f"cannot read scenario file {path}: {exc}") from exc
         content_type = "application/json" if path.suffix == ".json" else "application/yaml"
         try:
             return self._admin(
@@ -164,14 +166,14 @@ class Mock:
             )
         except MockAdminError as exc:
             raise MockAdminError(
-                "POST", "/__mock/scenarios", exc.status, f"scenario file {path}: {exc.message}", exc.details
+                "POST", ADMIN_PREFIX + "/scenarios", exc.status, f"scenario file {path}: {exc.message}", exc.details
             ) from None
 
     def _scenario_file(self, source) -> Path | None:
         try:
             return find_scenario_file(source, self.search_from, self.scenario_dirs)
         except FileNotFoundError as exc:
-            raise MockAdminError("POST", "/__mock/scenarios", 0, str(exc)) from None
+            raise MockAdminError("POST", ADMIN_PREFIX + "/scenarios", 0, str(exc)) from None
 
     # ------------------------------------------------------------ actions
     def advance_clock(self, seconds=None, *, by=None) -> list[Record]:

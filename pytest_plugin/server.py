@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mockserver.apis import ADMIN_PREFIX, ADMIN_TOKEN_HEADER
+
 # the scenario every test starts from when it names none
 BASE_SCENARIO = "default"
 
@@ -41,7 +43,7 @@ class MockServer:
 
     @property
     def admin_url(self) -> str:
-        return self.url + "/__mock"
+        return self.url + ADMIN_PREFIX
 
     def stop(self) -> None:
         if self._threaded is not None:
@@ -71,9 +73,9 @@ def connect_external(url: str, admin_token: str | None = None) -> MockServer:
     import requests
 
     url = url.rstrip("/")
-    headers = {"X-Mock-Admin-Token": admin_token} if admin_token else {}
+    headers = {ADMIN_TOKEN_HEADER: admin_token} if admin_token else {}
     try:
-        response = requests.get(url + "/__mock/health", headers=headers, timeout=10)
+        response = requests.get(url + ADMIN_PREFIX + "/health", headers=headers, timeout=10)
     except requests.RequestException as exc:
         raise MockServerError(f"--mock-url {url}: the mock does not answer: {exc}") from exc
     if response.status_code != 200:
