@@ -7,10 +7,9 @@ import hmac
 
 from flask import current_app, request
 
+from .admin import ADMIN_TOKEN_HEADER
 from .errors import ADMIN, AdminError
 from .web import api_for_path
-
-ADMIN_TOKEN_HEADER = "X-Mock-Admin-Token"
 
 
 def token_matches(expected: str, given: str | None) -> bool:

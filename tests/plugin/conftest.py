@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mockserver import create_app
-from pytest_plugin.server import start_local
+from mockserver.testing.server import start_local
 
 # pytester is enabled for the whole suite in pyproject.toml (addopts "-p pytester")
 

@@ -9,7 +9,8 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from mockserver import create_app
-from pytest_plugin.intercept import api_for_url, intercept
+from mockserver.testing import intercept
+from mockserver.testing.hosts import api_for_url
 
 MASTER = "22eac1c27af4be7b9d04da2ce1af111b"
 CREATE = "/v2/user/session/delivery/create"
@@ -132,9 +133,7 @@ def test_a_foreign_path_is_answered_by_the_app_on_its_clock_and_journaled(app):
 
 
 def test_other_hosts_are_left_alone_and_patches_are_removed(app, live):
-    original = requests.Session.get_adapter
-    original_httpx_init = httpx.Client.__init__
-    original_async_init = httpx.AsyncClient.__init__
+    patch_points = (HTTPAdapter.send, httpx.HTTPTransport.handle_request, httpx.AsyncHTTPTransport.handle_async_request)
     other = live
 
     async def async_health():
@@ -142,16 +141,37 @@ def test_other_hosts_are_left_alone_and_patches_are_removed(app, live):
             return (await client.get(other.url + "/__mock/health")).json()
 
     with intercept(app):
-        session = requests.Session()
-        assert isinstance(session.get_adapter(other.url), HTTPAdapter)
-        assert not isinstance(session.get_adapter("https://api.dellin.ru/"), HTTPAdapter)
-        # a real socket call to another host still works
+        # a real socket call to another host still works: the live mock's journal sees them
         assert requests.get(other.url + "/__mock/health").json() == {"status": "ok"}
         assert httpx.get(other.url + "/__mock/health").json() == {"status": "ok"}
         assert asyncio.run(async_health()) == {"status": "ok"}
-    assert requests.Session.get_adapter is original
-    assert httpx.Client.__init__ is original_httpx_init
-    assert httpx.AsyncClient.__init__ is original_async_init
+        requests.post(other.url + READ, json={"hash": MASTER})
+        httpx.post(other.url + READ, json={"hash": MASTER})
+    from mockserver.app import runtime_of
+
+    assert len(runtime_of(other.app).journal.entries()) == 2
+    assert runtime_of(app).journal.entries() == []
+    assert (HTTPAdapter.send, httpx.HTTPTransport.handle_request,
+            httpx.AsyncHTTPTransport.handle_async_request) == patch_points
+
+
+def test_clients_made_before_activation_are_routed_too(app):
+    session = requests.Session()
+    client = httpx.Client()
+
+    async def async_read(async_client):
+        return await async_client.post("https://api.eu.navixy.com" + READ, json={"hash": MASTER})
+
+    async def both():
+        async with httpx.AsyncClient() as early:
+            with intercept(app):
+                return await async_read(early)
+
+    with client, intercept(app):
+        created = session.post("https://api.eu.navixy.com" + CREATE, json={"hash": MASTER})
+        read = client.post("https://api.eu.navixy.com" + READ, json={"hash": MASTER})
+    assert created.status_code == 200 and read.json()["value"] == created.json()["value"]
+    assert asyncio.run(both()).status_code == 200
 
 
 def test_nested_interceptors_route_to_the_innermost(app):

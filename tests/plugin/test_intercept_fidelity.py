@@ -12,7 +12,8 @@ from urllib3.util import Timeout
 
 from mockserver import create_app, fault_injection
 from mockserver.app import runtime_of
-from pytest_plugin.intercept import HostGuard, api_for_host, api_for_url, intercept
+from mockserver.testing import intercept
+from mockserver.testing.hosts import HostGuard, api_for_host, api_for_url
 
 MASTER = "22eac1c27af4be7b9d04da2ce1af111b"
 EU = "https://api.eu.navixy.com"
