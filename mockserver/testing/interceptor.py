@@ -27,6 +27,7 @@ call goes on to the library's own code unchanged. Usage outside pytest::
 """
 from __future__ import annotations
 
+import sys
 import threading
 from urllib.parse import urlsplit
 
@@ -48,7 +49,7 @@ def _taker(url: str) -> "Interceptor | None":
     return None
 
 
-def _install_patches() -> None:
+def _patch_requests() -> None:
     from requests.adapters import HTTPAdapter
 
     original_send = _originals["requests"] = HTTPAdapter.send
@@ -62,10 +63,11 @@ def _install_patches() -> None:
                                          cert=cert, proxies=proxies)
 
     HTTPAdapter.send = send
-    try:
-        import httpx
-    except ImportError:
-        return
+
+
+def _patch_httpx() -> None:
+    import httpx
+
     original_handle = _originals["httpx"] = httpx.HTTPTransport.handle_request
     original_async_handle = _originals["httpx_async"] = httpx.AsyncHTTPTransport.handle_async_request
 
@@ -85,10 +87,28 @@ def _install_patches() -> None:
     httpx.AsyncHTTPTransport.handle_async_request = handle_async_request
 
 
-def _remove_patches() -> None:
-    from requests.adapters import HTTPAdapter
+def _install_patches(interceptor: "Interceptor") -> None:
+    """What ``interceptor`` needs, on top of what is patched already.
 
-    HTTPAdapter.send = _originals.pop("requests")
+    httpx is imported for an interceptor of the real hosts, which must never
+    let a call through to them. One that takes only a mock's own URL patches
+    httpx only if it is imported already: a call it misses still reaches the
+    mock, over its socket, and a suite that does not use httpx does not pay
+    for importing it."""
+    if "requests" not in _originals:
+        _patch_requests()
+    if "httpx" not in _originals and (interceptor.hosts or "httpx" in sys.modules):
+        try:
+            _patch_httpx()
+        except ImportError:
+            pass
+
+
+def _remove_patches() -> None:
+    if "requests" in _originals:
+        from requests.adapters import HTTPAdapter
+
+        HTTPAdapter.send = _originals.pop("requests")
     if "httpx" in _originals:
         import httpx
 
@@ -191,8 +211,7 @@ class Interceptor:
     def start(self) -> "Interceptor":
         global _active
         with _lock:
-            if not _active:
-                _install_patches()
+            _install_patches(self)
             _active = _active + (self,)
         return self
 
