@@ -278,8 +278,22 @@ def read_line(process: subprocess.Popen, timeout: float) -> str:
     return line[0]
 
 
-SET_UP = (re.compile(r"^python3? -m venv "), re.compile(r"^(\.venv/bin/)?pip install "))
+VENV = re.compile(r"^python3? -m venv ")
+PIP_INSTALL = re.compile(r"^(\.venv/bin/)?pip install ")
 THIS_SUITE = re.compile(r"^(\.venv/bin/)?python3? -m pytest\b")
+
+
+def check_extras(step: str) -> None:
+    """An install of this package names only extras it has."""
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    name = re.search(r'^name = "([^"]+)"', text, re.M).group(1)
+    section = text[text.index("[project.optional-dependencies]"):]
+    extras = set(re.findall(r"^([\w-]+) = \[", section.split("\n[", 1)[0], re.M))
+    for arg in shlex.split(step, comments=True):
+        found = re.fullmatch(r"(\.|%s)\[([\w,-]+)\]" % re.escape(name), arg)
+        if found:
+            unknown = set(found.group(2).split(",")) - extras
+            assert not unknown, f"{step}: the package has no extra {sorted(unknown)}"
 
 
 def run_shell(example: Example) -> None:
@@ -290,7 +304,10 @@ def run_shell(example: Example) -> None:
             steps = [step.strip() for step in line.split("&&")]
             for i, step in enumerate(steps):
                 under = expected if i == len(steps) - 1 else []
-                if any(p.match(step) for p in SET_UP) or THIS_SUITE.match(step):
+                if VENV.match(step) or THIS_SUITE.match(step):
+                    continue
+                if PIP_INSTALL.match(step):
+                    check_extras(step)
                     continue
                 argv = shlex.split(step, comments=True)
                 program = os.path.basename(argv[0])
