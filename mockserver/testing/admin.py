@@ -78,12 +78,15 @@ class AdminClient:
         return body
 
     def is_mock(self) -> bool:
-        """Whether ``base_url`` serves the mock's admin API (a real API does not)."""
+        """Whether ``base_url`` serves the mock's admin API (a real API does not).
+
+        A proxy in front of a provider answers health itself, and says whether
+        the mock's admin API is behind it (``target_admin``)."""
         try:
-            self.health()
+            health = self.health()
         except MockAdminError:
             return False
-        return True
+        return bool(health.get("target_admin", True))
 
     def reset(self) -> None:
         self.call("POST", "/reset")
