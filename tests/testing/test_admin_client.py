@@ -54,8 +54,8 @@ def test_a_server_that_is_not_a_mock_is_told_apart():
 def test_the_admin_token_is_sent():
     app = create_app(admin_token="s3cret")
     session = requests.Session()
-    session.mount("http://mock.test/", InProcessAdapter(app))
-    assert AdminClient("http://mock.test", "s3cret", session=session).state()["navixy"]["users"]
+    session.mount("http://127.0.0.1:9/", InProcessAdapter(app))
+    assert AdminClient("http://127.0.0.1:9", "s3cret", session=session).state()["navixy"]["users"]
     with pytest.raises(MockAdminError) as refused:
-        AdminClient("http://mock.test", session=session).state()
+        AdminClient("http://127.0.0.1:9", session=session).state()
     assert refused.value.status in (401, 403)
