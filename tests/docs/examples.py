@@ -226,13 +226,13 @@ class Shell:
             assert problem is None, (
                 f"{command}\nshown:  {expected[0]}\nactual: {response.get_data(as_text=True)}\n{problem}")
 
-    def mockserver(self, argv: list[str], expected: list[str]) -> None:
-        if argv[:1] == ["serve"]:
-            return serve_and_stop(argv, expected)
+    def mockserver(self, argv: list[str], expected: list[str], env: dict | None = None) -> None:
         argv = [arg.replace(DOCS_URL, self.live_url()) if DOCS_URL in arg else arg for arg in argv]
+        if argv[:1] in (["serve"], ["proxy"]) and not {"-h", "--help"} & set(argv):
+            return serve_and_stop(argv, expected)
         argv = [match for arg in argv for match in (sorted(glob(arg, root_dir=REPO)) if "*" in arg else [arg])]
         done = subprocess.run([sys.executable, "-m", "mockserver", *argv], cwd=REPO, capture_output=True,
-                              text=True, timeout=300)
+                              text=True, timeout=300, env={**os.environ, **(env or {})})
         output = done.stdout + done.stderr
         assert done.returncode == 0, f"mockserver {shlex.join(argv)} exited {done.returncode}:\n{output}"
         for line in expected:
@@ -255,13 +255,13 @@ def serve_and_stop(argv: list[str], expected: list[str]) -> None:
                                stderr=subprocess.STDOUT, text=True)
     try:
         first = read_line(process, timeout=120)
-        found = re.match(r"mockserver listening on (http://\S+)", first)
+        found = re.match(r"mockserver (?:proxy )?listening on (http://[^\s,]+)", first)
         assert found, f"mockserver {shlex.join(argv)} began with {first!r}"
         for line in expected:
             assert re.search(output_pattern(line), first), f"no {line!r} in {first!r}"
-        assert requests.get(found.group(1) + "/__mock/health", timeout=60).json() == {"status": "ok"}
+        assert requests.get(found.group(1) + "/__mock/health", timeout=60).json()["status"] == "ok"
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=60) == 0, "mockserver serve did not stop cleanly on SIGINT"
+        assert process.wait(timeout=60) == 0, f"mockserver {argv[0]} did not stop cleanly on SIGINT"
     finally:
         if process.poll() is None:
             process.kill()
@@ -280,6 +280,7 @@ def read_line(process: subprocess.Popen, timeout: float) -> str:
 
 SET_UP = (re.compile(r"^python3? -m venv "), re.compile(r"^(\.venv/bin/)?pip install "))
 THIS_SUITE = re.compile(r"^(\.venv/bin/)?python3? -m pytest\b")
+ENV_ASSIGNMENT = re.compile(r"^[A-Z_][A-Z0-9_]*=")
 
 
 def run_shell(example: Example) -> None:
@@ -293,11 +294,15 @@ def run_shell(example: Example) -> None:
                 if any(p.match(step) for p in SET_UP) or THIS_SUITE.match(step):
                     continue
                 argv = shlex.split(step, comments=True)
+                env = {}
+                while argv and ENV_ASSIGNMENT.match(argv[0]):  # NAME=value before a command
+                    name, _, value = argv.pop(0).partition("=")
+                    env[name] = value
                 program = os.path.basename(argv[0])
                 if program == "curl":
                     shell.curl(step, under)
                 elif program == "mockserver":
-                    shell.mockserver(argv[1:], under)
+                    shell.mockserver(argv[1:], under, env)
                 else:
                     raise AssertionError(f"the docs run a command the examples runner does not know: {step}")
 
