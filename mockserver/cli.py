@@ -27,6 +27,8 @@ def _serve(args) -> int:
         admin_token=args.admin_token,
         access_log=not args.quiet,
         state_file=args.state_file,
+        scenario_dirs=tuple(args.scenario_dir),
+        allowed_hosts=tuple(args.allow_host),
     )
     try:
         app = create_app(config)
@@ -37,6 +39,7 @@ def _serve(args) -> int:
     mock = runtime_of(app)
 
     def ready(host, port):
+        mock.listening_on(host, port)
         print(
             f"mockserver listening on http://{host}:{port} "
             f"(scenario: {mock.scenario.get('name')}, clock: {mock.clock.mode}; "
@@ -132,6 +135,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--admin-token", default=None)
     serve.add_argument("--allow-http-webhooks", action="store_true")
     serve.add_argument("--state-file", default=None)
+    serve.add_argument(
+        "--scenario-dir", action="append", default=[], metavar="DIR",
+        help="a folder whose scenario files may be loaded by name, over the admin API too (repeatable)",
+    )
+    serve.add_argument(
+        "--allow-host", action="append", default=[], metavar="NAME",
+        help="a Host name the admin API answers besides loopback names and the listening address (repeatable)",
+    )
     serve.add_argument("--threads", type=int, default=8)
     serve.add_argument("--quiet", action="store_true", help="no access log")
     serve.set_defaults(func=_serve)
