@@ -62,6 +62,12 @@ def _proxy(args) -> int:
     return proxy_command(args)
 
 
+def _verify(args) -> int:
+    from .contract.command import verify_command
+
+    return verify_command(args)
+
+
 def _scenarios(args) -> int:
     from .scenario.loader import bundled
 
@@ -192,6 +198,21 @@ def build_parser() -> argparse.ArgumentParser:
                        help="worker threads serving requests (at least 1; default 8)")
     proxy.add_argument("--quiet", action="store_true", help="no line per exchange (findings are still logged)")
     proxy.set_defaults(func=_proxy)
+
+    verify = sub.add_parser(
+        "verify", help="a bundled, self-cleaning check of a provider (credentials from the environment)",
+        description="Credentials: NAVIXY_HASH for Navixy; DELLIN_APPKEY, DELLIN_LOGIN and DELLIN_PASSWORD for "
+                    "Dellin (optional: DELLIN_WEBHOOK_URL, DELLIN_ORDER_NUMBER for --allow-writes).",
+    )
+    verify.add_argument("--target", required=True, help="the provider's base URL, e.g. https://api.dellin.ru")
+    verify.add_argument("--api", action="append", choices=["navixy", "dellin"], default=[],
+                        help="check this API (repeatable); default: every API whose credentials are set")
+    verify.add_argument("--allow-writes", action="store_true",
+                        help="also run calls that change the provider's state, and undo them")
+    verify.add_argument("--junit", default=None, metavar="FILE", help="write the results as JUnit XML")
+    verify.add_argument("--target-ca", default=None, metavar="FILE", help="a CA bundle to verify the target's TLS with")
+    verify.add_argument("--timeout", type=float, default=30.0, help="seconds per call")
+    verify.set_defaults(func=_verify)
 
     scenarios = sub.add_parser("scenarios", help="list the bundled scenarios")
     scenarios.set_defaults(func=_scenarios)
