@@ -35,8 +35,9 @@ ERROR_TABLES = {
     "navixy": ("navixy/errors.json", "http"),
     "dellin": ("dellin/errors.json", "status"),
 }
-# admin errors are AdminError values with any 4xx status; 401 is the token check
-ADMIN_ERROR_STATUSES = ("400", "401", "404", "405", "409", "413", "415", "422")
+# admin errors are AdminError values with any 4xx status; 401 is the token check,
+# 403 a foreign Host or Origin, 415 a body that is not JSON (or YAML for a scenario)
+ADMIN_ERROR_STATUSES = ("400", "401", "403", "404", "405", "409", "413", "415", "422")
 
 # APIs whose calls may come as HTML forms as well as JSON (docs: Navixy)
 FORM_APIS = frozenset({"navixy"})
@@ -148,8 +149,12 @@ def _request_body(operation: Operation, bundler: _Bundler) -> dict:
 
 def _operation_object(operation: Operation, method: str, bundler: _Bundler, schemas: SchemaSet) -> dict:
     error_schema = operation.error_schema or error_schema_for_api(operation.api)
-    success = bundler.ref(operation.response_schema) if operation.response_schema else {"type": "object"}
-    responses = {str(operation.success_status): {"description": "Success", "content": {JSON: {"schema": success}}}}
+    if operation.media_type != JSON:
+        success = {"type": "string"}
+    else:
+        success = bundler.ref(operation.response_schema) if operation.response_schema else {"type": "object"}
+    content = {operation.media_type: {"schema": success}}
+    responses = {str(operation.success_status): {"description": "Success", "content": content}}
     for status in _error_statuses(operation.api, schemas):
         responses[status] = {
             "description": f"An error in the {operation.api} envelope",
