@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import requests
 
@@ -246,11 +245,7 @@ class _Runner:
         from ..contract.drift import check_exchange
         from ..contract.exchange import from_response
 
-        exchange = from_response(answer)
-        prefix = urlsplit(self.base).path.rstrip("/")
-        if prefix and exchange.path.startswith(prefix + "/"):
-            exchange.path = exchange.path[len(prefix):]
-        findings = check_exchange(exchange)
+        findings = check_exchange(from_response(answer, self.base))
         self.drift.extend((self.index, finding) for finding in findings or ())
 
     def _check_response(self, expect: dict, response: dict, text: str) -> None:
