@@ -1,9 +1,11 @@
 """The pytest plugin (entry point ``pytest11: mockserver``): fixtures for a live,
 resettable, scenario-driven mock of the Navixy and Dellin APIs.
 
-It loads in every pytest run where the package is installed, so this module
-imports only pytest and the standard library; the mock itself (Flask,
-requests, httpx) is imported inside the fixtures that need it.
+A thin layer over ``mockserver.testing``, where the server, the ``Mock``
+handle, the interceptor and the webhook receiver live. It loads in every
+pytest run where the package is installed, so this module imports only
+pytest and the standard library; the mock itself (Flask, requests, httpx) is
+imported inside the fixtures that need it.
 """
 from __future__ import annotations
 
@@ -67,7 +69,7 @@ def scenario_dirs(config) -> list[Path]:
 
 def session_server(config, host: str = "127.0.0.1", port: int = 0):
     """The session's one server (one per xdist worker): started or connected on first use."""
-    from .server import MockServerError, connect_external, start_local
+    from mockserver.testing.server import MockServerError, connect_external, start_local
 
     server = config.stash.get(_SERVER, None)
     if server is None:
@@ -107,11 +109,11 @@ def mock_server(pytestconfig, mock_server_host, mock_server_port):
 
 @pytest.fixture(scope="session")
 def _mock_handle(mock_server, pytestconfig):
-    from .mock import Mock
+    from mockserver.testing.mock import Mock
 
     handle = Mock(mock_server, scenario_dirs=scenario_dirs(pytestconfig))
     yield handle
-    handle.session.close()
+    handle.close()
 
 
 def _marker_scenario(request):
@@ -131,16 +133,19 @@ def _test_folder(request) -> Path | None:
 
 @pytest.fixture
 def mock(_mock_handle, request):
-    """The session's mock, reset before this test, with the marker's scenario loaded."""
-    return _mock_handle.prepare(_marker_scenario(request), search_from=_test_folder(request))
+    """The session's mock, reset before this test, with the marker's scenario loaded.
+
+    During the test, ``requests``/``httpx`` calls to ``mock.url`` are answered
+    in process when the server runs here; other clients use its socket."""
+    with _mock_handle.prepare(_marker_scenario(request), search_from=_test_folder(request)).routed() as handle:
+        yield handle
 
 
 @pytest.fixture
 def mock_app(request, pytestconfig):
     """A fresh, isolated mock app for this test (the marker's scenario, else the default)."""
     from mockserver import create_app
-
-    from .mock import find_scenario_file
+    from mockserver.testing.mock import find_scenario_file
 
     scenario = _marker_scenario(request)
     if scenario is not None and not isinstance(scenario, dict):
@@ -178,7 +183,7 @@ def mock_intercept(mock, mock_server):
     In-process and without sockets when the server runs here; over HTTP to
     ``--mock-url`` when it is external.
     """
-    from .intercept import Interceptor
+    from mockserver.testing import Interceptor
 
     with Interceptor(mock_server.url if mock_server.external else mock_server.app) as interceptor:
         yield interceptor
@@ -188,7 +193,7 @@ def mock_intercept(mock, mock_server):
 def webhook_receiver():
     """A local HTTP server that collects POSTed notifications: ``.url``, ``.received``, ``.wait_for(n)``,
     ``.fail_next(n)``, ``.respond_with(status)``, ``.delay(seconds)``."""
-    from .receiver import WebhookReceiver
+    from mockserver.testing import WebhookReceiver
 
     receiver = WebhookReceiver()
     try:
