@@ -6,6 +6,7 @@ import json
 import os
 import sys
 
+from .apis import ADMIN_TOKEN_HEADER
 from .config import MockConfig
 
 
@@ -97,7 +98,8 @@ def _run(args) -> int:
         print("mockserver: --strict-schema needs --target (drift is checked against a target)", file=sys.stderr)
         return 2
     return run_command(args.scenarios, target=args.target, admin_token=args.admin_token,
-                       strict_schema=args.strict_schema, variables=variables, ca_bundle=args.target_ca)
+                       strict_schema=args.strict_schema, variables=variables, ca_bundle=args.target_ca,
+                       keep_going=args.keep_going)
 
 
 def _validate(args) -> int:
@@ -222,12 +224,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="a bundled scenario name, or a scenario file (anything with a folder or a "
                           ".yaml/.yml/.json suffix is read as a file)")
     run.add_argument("--target", default=None, help="a base URL to test instead of starting a mock")
-    run.add_argument("--admin-token", default=None, help="sent as X-Mock-Admin-Token to the target's admin API")
+    run.add_argument("--admin-token", default=None, help=f"sent as {ADMIN_TOKEN_HEADER} to the target's admin API")
     run.add_argument("--strict-schema", action="store_true",
                      help="with --target: schema drift in the answers fails the run")
     run.add_argument("--var", action="append", default=[], metavar="NAME[=VALUE]",
                      help="set ${NAME} (NAME alone: from the environment); overrides the scenario's variables")
     run.add_argument("--target-ca", default=None, metavar="FILE", help="a CA bundle to verify an https target with")
+    run.add_argument("--keep-going", action="store_true",
+                     help="run every step even after one fails (a recording then shows every difference)")
     run.set_defaults(func=_run)
 
     validate = sub.add_parser("validate", help="validate scenario files")

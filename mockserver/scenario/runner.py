@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-from ..admin import ADMIN_PREFIX
+from ..apis import ADMIN_PREFIX
 from ..clock import parse_duration
 from ..testing.admin import AdminClient, MockAdminError
 from .matcher import ABSENT, diff, mismatches
@@ -82,13 +82,15 @@ def run_scenario(
     on_result=None,
     variables: dict | None = None,
     drift: list | None = None,
+    keep_going: bool = False,
 ) -> list[StepResult]:
     """Run ``doc``'s steps against ``base_url``; one result per step.
 
     ``admin``: the target has the mock's admin API; when false, admin-only
     steps are skipped. ``load``: first load ``doc`` into the target (state,
     clock and faults) through ``POST /__mock/scenarios``. The first failure
-    stops the run; the steps after it are reported skipped. ``on_result`` is
+    stops the run and the steps after it are reported skipped, unless
+    ``keep_going`` (a failed load still stops it). ``on_result`` is
     called with each result as soon as it is known. ``variables`` seed
     ``${name}`` over the scenario's own ``variables``; ``base_url`` is always set, and ``receiver_url`` starts a
     loopback receiver for the run when a step uses it and none is given.
@@ -104,7 +106,7 @@ def run_scenario(
             return run_scenario(
                 doc, base_url, admin=admin, load=load, session=session, admin_token=admin_token,
                 timeout=timeout, on_result=on_result, variables={**variables, "receiver_url": receiver.url},
-                drift=drift,
+                drift=drift, keep_going=keep_going,
             )
     runner = _Runner(base_url, session or requests.Session(), admin, admin_token, timeout)
     runner.drift = drift
@@ -120,7 +122,7 @@ def run_scenario(
         record(runner.load(doc))
     for index, step in enumerate(doc.get("steps") or []):
         kind, title = describe(step)
-        if any(r.failed for r in results):
+        if any(r.failed and (r.index < 0 or not keep_going) for r in results):
             record(StepResult(index, kind, title, SKIPPED, "not run: an earlier step failed"))
             continue
         record(runner.step(index, step, kind, title))
