@@ -6,13 +6,14 @@ import json
 import sys
 
 from .config import MockConfig
+from .server import DEFAULT_SERVER, SERVER_NAMES
 
 
 def _serve(args) -> int:
     from .app import configure_logging, create_app, runtime_of
     from .persistence import StateFileError
     from .scenario.loader import ScenarioError
-    from .server import is_loopback, serve
+    from .server import is_loopback, serve, url_host
 
     if not is_loopback(args.host) and not args.admin_token:
         print(
@@ -38,14 +39,14 @@ def _serve(args) -> int:
 
     def ready(host, port):
         print(
-            f"mockserver listening on http://{host}:{port} "
+            f"mockserver listening on http://{url_host(host)}:{port} "
             f"(scenario: {mock.scenario.get('name')}, clock: {mock.clock.mode}; "
             f"Navixy at /v2, Dellin at /, admin at /__mock)",
             flush=True,
         )
 
     try:
-        serve(app, args.host, args.port, threads=args.threads, on_ready=ready, on_stop=mock.close)
+        serve(app, args.host, args.port, threads=args.threads, server=args.server, on_ready=ready, on_stop=mock.close)
     except OSError as exc:
         print(f"mockserver: {exc.strerror or exc}", file=sys.stderr)
         return 2
@@ -94,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mockserver", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="serve the mock on a production WSGI server (waitress)")
+    serve = sub.add_parser("serve", help="serve the mock on a production HTTP server (granian, or waitress)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080, help="0 picks a free port (printed on start)")
     serve.add_argument("--scenario", default="default", help="a bundled scenario name or a YAML file")
@@ -103,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--allow-http-webhooks", action="store_true")
     serve.add_argument("--state-file", default=None)
     serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--server", choices=SERVER_NAMES, default=DEFAULT_SERVER,
+                       help="the HTTP server: granian (default, the fastest) or waitress (pure Python)")
     serve.add_argument("--quiet", action="store_true", help="no access log")
     serve.set_defaults(func=_serve)
 

@@ -31,14 +31,18 @@ sleep = time.sleep
 # delay does not outwait, and the mark that the client gave up at it
 CLIENT_READ_TIMEOUT_ENVIRON = "mockserver.client_read_timeout"
 CLIENT_GAVE_UP_ENVIRON = "mockserver.client_gave_up"
+# set on a dropped call, for a server that must close the connection itself
+# rather than on the body's exception (granian: see server_granian)
+DROP_ENVIRON = "mockserver.drop_connection"
 
 
 class ConnectionDropped(ClientDisconnected):
     """Raised while the response is being sent, before any byte goes out.
 
     Under waitress (a subclass of its ``ClientDisconnected``) the server closes
-    the socket without answering; under the Flask test client the exception
-    reaches the caller."""
+    the socket without answering; granian's adapter closes it itself (the
+    call is marked with ``DROP_ENVIRON``); under the Flask test client the
+    exception reaches the caller."""
 
 
 def _read_body():
@@ -133,6 +137,7 @@ def _dropped(rule: dict):
         yield b""  # a generator: nothing runs until the server starts sending
 
     g.response_body = None
+    request.environ[DROP_ENVIRON] = True
     response = current_app.response_class(body(), status=DROPPED_STATUS, mimetype="application/json")
     response.headers[FAULT_HEADER] = str(rule["id"])
     return response
