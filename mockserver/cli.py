@@ -6,7 +6,7 @@ import json
 import sys
 
 from .config import MockConfig
-from .server import DEFAULT_SERVER, SERVER_NAMES
+from .server import DEFAULT_IDLE_TIMEOUT, DEFAULT_SERVER, SERVER_NAMES
 
 
 def _serve(args) -> int:
@@ -46,7 +46,8 @@ def _serve(args) -> int:
         )
 
     try:
-        serve(app, args.host, args.port, threads=args.threads, server=args.server, on_ready=ready, on_stop=mock.close)
+        serve(app, args.host, args.port, threads=args.threads, server=args.server,
+              idle_timeout=args.idle_timeout, on_ready=ready, on_stop=mock.close)
     except OSError as exc:
         print(f"mockserver: {exc.strerror or exc}", file=sys.stderr)
         return 2
@@ -91,6 +92,18 @@ def _openapi(args) -> int:
     return 0
 
 
+def _seconds(text: str) -> float:
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0 or value > 86400:
+        raise argparse.ArgumentTypeError(f"expected seconds above 0 and at most 86400, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mockserver", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -106,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=int, default=8)
     serve.add_argument("--server", choices=SERVER_NAMES, default=DEFAULT_SERVER,
                        help="the HTTP server: granian (default, the fastest) or waitress (pure Python)")
+    serve.add_argument("--idle-timeout", type=_seconds, default=DEFAULT_IDLE_TIMEOUT, metavar="SECONDS",
+                       help="close a connection idle, or still sending its request's headers, after this long "
+                            f"(default {DEFAULT_IDLE_TIMEOUT:g})")
     serve.add_argument("--quiet", action="store_true", help="no access log")
     serve.set_defaults(func=_serve)
 

@@ -15,6 +15,9 @@ import sys
 import threading
 
 DEFAULT_THREADS = 8
+# an idle connection, or one whose request's headers are still arriving, is
+# closed after this many seconds
+DEFAULT_IDLE_TIMEOUT = 30.0
 DEFAULT_SERVER = "granian"
 SERVER_NAMES = ("granian", "waitress")
 
@@ -55,9 +58,9 @@ class ThreadedServer:
     """
 
     def __init__(self, app, host: str = "127.0.0.1", port: int = 0, *, threads: int = DEFAULT_THREADS,
-                 server: str = DEFAULT_SERVER, tls=None):
+                 server: str = DEFAULT_SERVER, idle_timeout: float = DEFAULT_IDLE_TIMEOUT, tls=None):
         self.app = app
-        self._server = _backend(server)(app, host, port, threads=threads, tls=tls)
+        self._server = _backend(server)(app, host, port, threads=threads, idle_timeout=idle_timeout, tls=tls)
         self.server_name = server
         self.host = host
         self.port = self._server.port
@@ -78,7 +81,7 @@ class ThreadedServer:
 
 
 def serve(app, host: str, port: int, *, threads: int = DEFAULT_THREADS, server: str = DEFAULT_SERVER,
-          tls=None, on_ready=None, on_stop=None) -> None:
+          idle_timeout: float = DEFAULT_IDLE_TIMEOUT, tls=None, on_ready=None, on_stop=None) -> None:
     """Bind, announce, serve until SIGINT or SIGTERM, then close. Binding errors raise OSError here.
 
     The signal handlers only set an event: raising from them could land inside
@@ -93,7 +96,8 @@ def serve(app, host: str, port: int, *, threads: int = DEFAULT_THREADS, server: 
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        with ThreadedServer(app, host, port, threads=threads, server=server, tls=tls) as running:
+        with ThreadedServer(app, host, port, threads=threads, server=server, idle_timeout=idle_timeout,
+                            tls=tls) as running:
             if on_ready:
                 on_ready(running.host, running.port)
             while not stopping.wait(0.5):

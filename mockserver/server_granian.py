@@ -12,7 +12,8 @@ version for it.
 
 Idle connections and slowly dripped request headers cost no thread here:
 hyper reads headers on tokio's event loop, and closes a connection whose
-next request's headers have not all arrived within ``header_timeout``.
+next request's headers have not all arrived within ``idle_timeout`` seconds,
+counted from its opening or from the end of its previous answer.
 """
 from __future__ import annotations
 
@@ -31,10 +32,11 @@ from .fault_injection import DROP_ENVIRON
 
 NAME = "granian"
 BACKLOG = 1024
-# how long a connection may take to send a request's headers, counted from
-# its first byte or from the end of its previous answer (idle keep-alive)
-HEADER_TIMEOUT_SECONDS = 30.0
 RUNTIME_THREADS = 1  # tokio threads: the Python threads do the work
+# granian holds one permit per open connection (its "backpressure"): idle
+# ones included, so it must be far above the connections a suite keeps open;
+# the Python threads bound the requests served at once
+MAX_CONNECTIONS = 4096
 THREAD_IDLE_TIMEOUT_SECONDS = 30
 
 
@@ -121,12 +123,13 @@ class GranianServer:
 
     name = NAME
 
-    def __init__(self, app, host: str, port: int, *, threads: int, tls=None):
+    def __init__(self, app, host: str, port: int, *, threads: int, idle_timeout: float, tls=None):
         self._listener = bind(host, port)
         self._address = self._listener.getsockname()
         self.port = self._address[1]
         self._app = app
         self._threads = threads
+        self._idle_timeout = idle_timeout
         self._tls = tls
         self._signal: WorkerSignal | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -141,9 +144,9 @@ class GranianServer:
             512,  # tokio's own blocking pool (file and DNS work), not Python threads
             self._threads,
             THREAD_IDLE_TIMEOUT_SECONDS,
-            self._threads,  # backpressure: requests handed to Python at once
+            MAX_CONNECTIONS,
             "1",  # HTTP/1.1
-            HTTP1Settings(header_read_timeout=int(HEADER_TIMEOUT_SECONDS * 1000)),
+            HTTP1Settings(header_read_timeout=max(1, round(self._idle_timeout * 1000))),
             None,
             None,  # no static files
             tls is not None,

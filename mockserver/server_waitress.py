@@ -4,8 +4,6 @@ from __future__ import annotations
 import threading
 
 NAME = "waitress"
-# an idle or slow connection is closed after this long without progress
-CHANNEL_TIMEOUT_SECONDS = 30
 # waitress stops accepting at this many connections; idle and slow clients
 # must not lock everyone else out (the sockets cost no thread; poll, not
 # select, so descriptors past 1024 work)
@@ -13,11 +11,16 @@ CONNECTION_LIMIT = 500
 
 
 class WaitressServer:
-    """An app on waitress, bound at construction, serving after ``start()``."""
+    """An app on waitress, bound at construction, serving after ``start()``.
+
+    A connection is closed after ``idle_timeout`` seconds without any byte in
+    or out; one that drips a byte now and then stays open (waitress bounds
+    inactivity, not the time a request takes to arrive).
+    """
 
     name = NAME
 
-    def __init__(self, app, host: str, port: int, *, threads: int, tls=None):
+    def __init__(self, app, host: str, port: int, *, threads: int, idle_timeout: float, tls=None):
         import waitress
 
         if tls is not None:
@@ -25,7 +28,7 @@ class WaitressServer:
         try:
             self._server = waitress.create_server(
                 app, host=host, port=port, threads=threads, ident="mockserver",
-                channel_timeout=CHANNEL_TIMEOUT_SECONDS, connection_limit=CONNECTION_LIMIT, asyncore_use_poll=True,
+                channel_timeout=idle_timeout, connection_limit=CONNECTION_LIMIT, asyncore_use_poll=True,
             )
         except OSError as exc:
             raise OSError(exc.errno, f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
