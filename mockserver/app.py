@@ -23,11 +23,11 @@ from .body import FORM_TYPES, RAW_BODY_ENVIRON
 from .web import HOST_API_ENVIRON, api_for_path, respond
 
 log = logging.getLogger("mockserver")
-access_log = logging.getLogger("mockserver.access")
 
 EXTENSION = "mockserver"
 _SENTINEL = object()
 OPERATION_NAMES = EXTENSION + ".operations"
+ACCESS_LOG = EXTENSION + ".access_log"  # an AccessLog while the access log is on
 NAVIXY_METHODS = ["GET", "POST"]  # endpoint -> operation name, filled on first use
 
 
@@ -49,6 +49,10 @@ def create_app(config: MockConfig | None = None, **overrides) -> Flask:
     mock = MockRuntime(config)
     app.extensions[EXTENSION] = mock
     app.extensions[OPERATION_NAMES] = {}
+    if config.access_log:
+        from .access_log import AccessLog
+
+        app.extensions[ACCESS_LOG] = AccessLog()
 
     for module in route_modules():
         app.register_blueprint(module.blueprint())
@@ -185,12 +189,10 @@ def _journal_response(app, response):
             response.status_code, response_body,
             tuple(faults) if faults else (),
         )
-    if mock.config.access_log:
-        elapsed = (time.perf_counter() - ctx.get("started", time.perf_counter())) * 1000
-        access_log.info(
-            '%s "%s %s" %s %.1fms', req.remote_addr, req.method, req.full_path.rstrip("?"),
-            response.status_code, elapsed,
-        )
+    access = app.extensions.get(ACCESS_LOG)
+    if access is not None:
+        now = time.perf_counter()
+        access.record(req.environ, response.status_code, (now - ctx.get("started", now)) * 1000)
     return response
 
 

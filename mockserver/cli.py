@@ -10,7 +10,7 @@ from .server import DEFAULT_IDLE_TIMEOUT, DEFAULT_SERVER, SERVER_NAMES
 
 
 def _serve(args) -> int:
-    from .app import configure_logging, create_app, runtime_of
+    from .app import ACCESS_LOG, configure_logging, create_app, runtime_of
     from .persistence import StateFileError
     from .scenario.loader import ScenarioError
     from .server import is_loopback, serve, url_host
@@ -36,6 +36,12 @@ def _serve(args) -> int:
         return 2
     configure_logging()
     mock = runtime_of(app)
+    access = app.extensions.get(ACCESS_LOG)
+
+    def stopped():
+        mock.close()
+        if access is not None:
+            access.close()
 
     def ready(host, port):
         print(
@@ -47,7 +53,7 @@ def _serve(args) -> int:
 
     try:
         serve(app, args.host, args.port, threads=args.threads, server=args.server,
-              idle_timeout=args.idle_timeout, on_ready=ready, on_stop=mock.close)
+              idle_timeout=args.idle_timeout, on_ready=ready, on_stop=stopped)
     except OSError as exc:
         print(f"mockserver: {exc.strerror or exc}", file=sys.stderr)
         return 2
