@@ -9,6 +9,7 @@ never shows a session hash, a key or a password.
 from __future__ import annotations
 
 import collections
+import re
 import sys
 import threading
 import time
@@ -35,11 +36,17 @@ def masked_query(query: str) -> str:
     return "&".join(parts)
 
 
+_SAFE = "/:@!$&'()*+,;=-._~%?"
+_PLAIN = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=\-._~%?]*\Z")
+
+
 def _escape(text: str) -> str:
     """Printable on the request line: no raw spaces, quotes or line breaks in the log.
 
     WSGI gives the path and query as latin-1 text of the bytes that came."""
-    return quote(text.encode("latin-1", "replace"), safe="/:@!$&'()*+,;=-._~%?")
+    if _PLAIN.match(text):  # the usual case, checked at C speed
+        return text
+    return quote(text.encode("latin-1", "replace"), safe=_SAFE)
 
 
 class AccessLog:
@@ -56,20 +63,21 @@ class AccessLog:
         self._writer = threading.Thread(target=self._run, name="mockserver-access-log", daemon=True)
         self._writer.start()
 
-    def _timestamp(self) -> str:
-        second = int(wall_seconds())
-        if second != self._second:  # a race here formats the same second twice: harmless
-            self._stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(second))
-            self._second = second
-        return self._stamp
+    def _timestamp(self, second: int) -> str:
+        # two threads may both format a new second: harmless, the text is the same
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(second))
+        self._stamp, self._second = stamp, second
+        return stamp
 
     def record(self, environ: dict, status: int, elapsed_ms: float) -> None:
         query = environ.get("QUERY_STRING")
         target = _escape(environ.get("PATH_INFO") or "/")
         if query:
             target += "?" + _escape(masked_query(query))
+        second = int(wall_seconds())
+        stamp = self._stamp if second == self._second else self._timestamp(second)
         self._lines.append(
-            f'{self._timestamp()} {NAME} {environ.get("REMOTE_ADDR") or "-"} '
+            f'{stamp} {NAME} {environ.get("REMOTE_ADDR") or "-"} '
             f'"{environ.get("REQUEST_METHOD")} {target}" {status} {elapsed_ms:.1f}ms\n'
         )
 

@@ -20,6 +20,9 @@ import os
 import socket
 import struct
 
+# set in the WSGI environ of a call whose connection must be dropped, for a
+# server that closes it itself rather than on the body's exception (granian)
+DROP_ENVIRON = "mockserver.drop_connection"
 _TCP_TABLES = ("/proc/net/tcp", "/proc/net/tcp6")
 _ESTABLISHED = "01"
 # struct tcp_info: 8 one-byte fields, then u32s: rto, ato, snd_mss, rcv_mss,

@@ -14,6 +14,7 @@ from flask import Response, current_app, g, request
 from waitress.channel import ClientDisconnected
 
 from .body import raw_body
+from .connection_drop import DROP_ENVIRON
 from .body import parse_json
 from .errors import ADMIN, DELLIN, NAVIXY, BodyProblem, DellinError, NavixyError
 from .faults import Call
@@ -31,9 +32,6 @@ sleep = time.sleep
 # delay does not outwait, and the mark that the client gave up at it
 CLIENT_READ_TIMEOUT_ENVIRON = "mockserver.client_read_timeout"
 CLIENT_GAVE_UP_ENVIRON = "mockserver.client_gave_up"
-# set on a dropped call, for a server that must close the connection itself
-# rather than on the body's exception (granian: see server_granian)
-DROP_ENVIRON = "mockserver.drop_connection"
 
 
 class ConnectionDropped(ClientDisconnected):

@@ -28,7 +28,7 @@ from granian._granian import SocketHolder, WorkerSignal, WSGIWorker
 from granian.http import HTTP1Settings
 
 from . import connection_drop
-from .fault_injection import DROP_ENVIRON
+from .connection_drop import DROP_ENVIRON
 
 NAME = "granian"
 BACKLOG = 1024
