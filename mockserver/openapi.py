@@ -148,8 +148,12 @@ def _request_body(operation: Operation, bundler: _Bundler) -> dict:
 
 def _operation_object(operation: Operation, method: str, bundler: _Bundler, schemas: SchemaSet) -> dict:
     error_schema = operation.error_schema or error_schema_for_api(operation.api)
-    success = bundler.ref(operation.response_schema) if operation.response_schema else {"type": "object"}
-    responses = {str(operation.success_status): {"description": "Success", "content": {JSON: {"schema": success}}}}
+    if operation.media_type != JSON:
+        success = {"type": "string"}
+    else:
+        success = bundler.ref(operation.response_schema) if operation.response_schema else {"type": "object"}
+    content = {operation.media_type: {"schema": success}}
+    responses = {str(operation.success_status): {"description": "Success", "content": content}}
     for status in _error_statuses(operation.api, schemas):
         responses[status] = {
             "description": f"An error in the {operation.api} envelope",
