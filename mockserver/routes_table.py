@@ -11,6 +11,7 @@ ROUTE_MODULES = (
     "mockserver.dellin.routes",
     "mockserver.admin.routes",
     "mockserver.admin.faults",
+    "mockserver.admin.tls_routes",
     "mockserver.delivery.admin_routes",
     "mockserver.inspector.routes",
 )
