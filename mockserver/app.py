@@ -18,7 +18,7 @@ from .operations import operation_for_endpoint
 from .routes_table import route_modules
 from . import persistence
 from .runtime import MockRuntime
-from .security import require_admin_token
+from .security import guard_admin_request
 from .body import FORM_TYPES, RAW_BODY_ENVIRON
 from .web import HOST_API_ENVIRON, api_for_path, respond
 
@@ -119,17 +119,28 @@ class MockFlask(Flask):
         return None
 
 
+def _starts_with_two_slashes(environ) -> bool:
+    """Whether the path asked for began ``//``.
+
+    Servers and werkzeug's routing both strip leading slashes (waitress keeps
+    the request line in REQUEST_URI, gunicorn in RAW_URI), so ``//v1/webhooks``
+    would be served as ``/v1/webhooks``: a path that is no endpoint, which
+    must be a 404 as ``/v1//webhooks`` is."""
+    raw = environ.get("REQUEST_URI") or environ.get("RAW_URI") or environ.get("PATH_INFO") or ""
+    return raw.startswith("//")
+
+
 # Each use of the ``g``/``request``/``current_app`` proxies costs a context
 # lookup, so each step resolves them once.
 def _before_request(app):
     mock = app.extensions[EXTENSION]
-    _tag_request(app)
+    if _tag_request(app) == ADMIN:
+        guard_admin_request(mock)  # raises the refusal, before anything can change
+        return None
     if mock.faults.has_rules():
         answer = apply_request_faults()  # after tagging: rules match on api and operation
         if answer is not None:
             return answer
-    if mock.config.admin_token:
-        return require_admin_token()
     return None
 
 
@@ -138,21 +149,23 @@ def _tag_request(app):
     api = api_for_path(req.path)
     host_api = req.environ.get(HOST_API_ENVIRON)
     foreign = host_api is not None and host_api != api
+    # a real host's call to a path its API does not have (Dellin's host has
+    # no /v2, Navixy's only /v2): that API's 404, not another API's answer
+    stray = foreign or _starts_with_two_slashes(req.environ)
     # ``g`` keeps its attributes in its __dict__: one update instead of four setattrs
     vars(g._get_current_object()).update(
         started=time.perf_counter(),
         api=host_api if foreign else api,
-        operation=None if foreign else req.url_rule and _view_operation(app, req.url_rule.endpoint),
+        operation=None if stray else req.url_rule and _view_operation(app, req.url_rule.endpoint),
         faults_fired=[],
     )
-    if foreign:
-        # a real host's call to a path its API does not have (Dellin's host has
-        # no /v2, Navixy's only /v2): that API's 404, not another API's answer
+    if stray:
         raise NotFound()
     if req.method == "HEAD" and api == NAVIXY:
         # werkzeug answers HEAD wherever GET is routed, but a Navixy GET is a
         # call that may change state (delivery/create): GET and POST only
         raise MethodNotAllowed(valid_methods=NAVIXY_METHODS)
+    return api
 
 
 def _view_operation(app, endpoint):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from .config import MockConfig
@@ -28,6 +29,8 @@ def _serve(args) -> int:
         admin_token=args.admin_token,
         access_log=not args.quiet,
         state_file=args.state_file,
+        scenario_dirs=tuple(args.scenario_dir),
+        allowed_hosts=tuple(args.allow_host),
     )
     try:
         app = create_app(config)
@@ -55,6 +58,7 @@ def _serve(args) -> int:
             tls.discard()
 
     def ready(host, port):
+        mock.listening_on(host, port)
         scheme = "https" if tls else "http"
         ca = f"; CA: {tls.ca_file}" if tls and tls.ca_file else ""
         print(
@@ -153,6 +157,33 @@ def _openapi(args) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a bad flag said in one line (no usage block) and exit status 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number: use 0 to 65535 (0 picks a free one)")
+    return port
+
+
+def positive_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"{count} is too few: at least 1")
+    return count
+
+
 def _seconds(text: str) -> float:
     import math
 
@@ -166,18 +197,34 @@ def _seconds(text: str) -> float:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mockserver", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="mockserver", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="serve the mock on a production HTTP server (granian, or waitress)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080, help="0 picks a free port (printed on start)")
-    serve.add_argument("--scenario", default="default", help="a bundled scenario name or a YAML file")
-    serve.add_argument("--clock", choices=["virtual", "real"], default=None)
-    serve.add_argument("--admin-token", default=None)
-    serve.add_argument("--allow-http-webhooks", action="store_true")
-    serve.add_argument("--state-file", default=None)
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="the address to listen on (default 127.0.0.1; any other needs --admin-token)")
+    serve.add_argument("--port", type=port_number, default=8080,
+                       help="the port to listen on, 0 to 65535 (default 8080; 0 picks a free one, printed on start)")
+    serve.add_argument("--scenario", default="default",
+                       help="a bundled scenario name, a name in a --scenario-dir folder, or a scenario file")
+    serve.add_argument("--clock", choices=["virtual", "real"], default=None,
+                       help="the clock's mode (default: the scenario's, else virtual)")
+    serve.add_argument("--admin-token", default=None, metavar="TOKEN",
+                       help="require this token in X-Mock-Admin-Token on every admin call")
+    serve.add_argument("--allow-http-webhooks", action="store_true",
+                       help="accept http (not only https) webhook URLs")
+    serve.add_argument("--state-file", default=None, metavar="PATH",
+                       help="keep the state in this file: written after every change, restored on start")
+    serve.add_argument(
+        "--scenario-dir", action="append", default=[], metavar="DIR",
+        help="a folder whose scenario files may be loaded by name, over the admin API too (repeatable)",
+    )
+    serve.add_argument(
+        "--allow-host", action="append", default=[], metavar="NAME",
+        help="a Host name the admin API answers besides loopback names and the listening address (repeatable)",
+    )
+    serve.add_argument("--threads", type=positive_count, default=8,
+                       help="worker threads serving requests (at least 1; default 8)")
     serve.add_argument("--server", choices=SERVER_NAMES, default=DEFAULT_SERVER,
                        help="the HTTP server: granian (default, the fastest) or waitress (pure Python)")
     serve.add_argument("--tls", action="store_true",
@@ -196,14 +243,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     proxy = sub.add_parser("proxy", help="a validating, recording reverse proxy in front of a provider (or the mock)")
     proxy.add_argument("--target", required=True, help="the provider's base URL, e.g. https://api.dellin.ru")
-    proxy.add_argument("--host", default="127.0.0.1")
-    proxy.add_argument("--port", type=int, default=8081, help="0 picks a free port (printed on start)")
+    proxy.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
+    proxy.add_argument("--port", type=port_number, default=8081,
+                       help="the port to listen on, 0 to 65535 (default 8081; 0 picks a free one, printed on start)")
     proxy.add_argument("--record", default=None, metavar="FILE", help="write the exchanges as a scenario on exit")
     proxy.add_argument("--target-ca", default=None, metavar="FILE", help="a CA bundle to verify the target's TLS with")
-    proxy.add_argument("--admin-token", default=None)
+    proxy.add_argument("--admin-token", default=None, metavar="TOKEN",
+                       help="require this token in X-Mock-Admin-Token on every admin call")
     proxy.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                        help="a further Host name the admin API answers to")
-    proxy.add_argument("--threads", type=int, default=8)
+    proxy.add_argument("--threads", type=positive_count, default=8,
+                       help="worker threads serving requests (at least 1; default 8)")
     proxy.add_argument("--quiet", action="store_true", help="no line per exchange (findings are still logged)")
     proxy.set_defaults(func=_proxy)
 
@@ -211,7 +261,9 @@ def build_parser() -> argparse.ArgumentParser:
     scenarios.set_defaults(func=_scenarios)
 
     run = sub.add_parser("run", help="run scenarios' steps against a mock it starts, or against --target")
-    run.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="a bundled scenario name or a YAML file")
+    run.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                     help="a bundled scenario name, or a scenario file (anything with a folder or a "
+                          ".yaml/.yml/.json suffix is read as a file)")
     run.add_argument("--target", default=None, help="a base URL to test instead of starting a mock")
     run.add_argument("--admin-token", default=None, help="sent as X-Mock-Admin-Token to the target's admin API")
     run.add_argument("--strict-schema", action="store_true",
@@ -222,7 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=_run)
 
     validate = sub.add_parser("validate", help="validate scenario files")
-    validate.add_argument("files", nargs="+")
+    validate.add_argument("files", nargs="+", metavar="FILE", help="a scenario file (YAML or JSON)")
     validate.set_defaults(func=_validate)
 
     openapi = sub.add_parser("openapi", help="print the OpenAPI 3.1 document of the mocked APIs")
@@ -232,4 +284,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        status = args.func(args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at the interpreter's exit
+        return status
+    except BrokenPipeError:
+        # the reader went away (``mockserver openapi | head -1``): stop quietly; stdout
+        # goes to devnull so that the interpreter's final flush does not fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1

@@ -35,8 +35,9 @@ ERROR_TABLES = {
     "navixy": ("navixy/errors.json", "http"),
     "dellin": ("dellin/errors.json", "status"),
 }
-# admin errors are AdminError values with any 4xx status; 401 is the token check
-ADMIN_ERROR_STATUSES = ("400", "401", "404", "405", "409", "413", "415", "422")
+# admin errors are AdminError values with any 4xx status; 401 is the token check,
+# 403 a foreign Host or Origin, 415 a body that is not JSON (or YAML for a scenario)
+ADMIN_ERROR_STATUSES = ("400", "401", "403", "404", "405", "409", "413", "415", "422")
 
 # APIs whose calls may come as HTML forms as well as JSON (docs: Navixy)
 FORM_APIS = frozenset({"navixy"})

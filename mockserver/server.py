@@ -51,6 +51,14 @@ def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+def announce_address(app, host: str, port: int) -> None:
+    """Tell a mock app where it is served, once bound (port 0 is known only then)."""
+    extensions = getattr(app, "extensions", None) or {}
+    mock = extensions.get("mockserver")
+    if mock is not None:
+        mock.listening_on(host, port)
+
+
 class ThreadedServer:
     """An app on a real socket, served in the background of this process.
 
@@ -65,6 +73,7 @@ class ThreadedServer:
         self.host = host
         self.port = self._server.port
         self.url = f"{'https' if tls is not None else 'http'}://{url_host(host)}:{self.port}"
+        announce_address(app, host, self.port)
         self._server.start()
         self._stopped = False
 

@@ -130,7 +130,7 @@ def scenario_document():
 def scenarios_load():
     source = scenario_document()
     try:
-        scenario = runtime().load_scenario(source)
+        scenario = runtime().load_scenario(source, names_only=True)
     except ScenarioError as exc:
         raise AdminError(str(exc), exc.problems, status=422) from None
     return respond({"loaded": scenario.get("name"), "description": scenario.get("description", "")})

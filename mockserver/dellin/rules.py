@@ -50,8 +50,10 @@ def directory_types() -> tuple[str, ...]:
     return tuple(row["type"] for row in directory_entries())
 
 
-def check_url(url: str, *, allow_http: bool) -> None:
-    """https, with a host; http too when the mock allows http receivers."""
+def check_url(url: str, *, allow_http: bool, own=None) -> None:
+    """https, with a host; http too when the mock allows http receivers; never
+    the mock's own address (``own``, an OwnAddresses), so no notification can
+    drive the mock itself."""
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -76,6 +78,10 @@ def check_url(url: str, *, allow_http: bool) -> None:
     problem = _unsendable(url, parts)
     if problem:
         raise DellinError.of(codes.INVALID, problem, ["url"], bad_values=[url])
+    if own is not None and own.reaches_self_url(url):
+        raise DellinError.of(
+            codes.INVALID, "url points at the mock itself; a receiver must listen elsewhere", ["url"], bad_values=[url]
+        )
 
 
 def _unsendable(url: str, parts: SplitResult) -> str | None:

@@ -28,6 +28,8 @@ def run_command(sources: list[str], target: str | None = None, admin_token: str 
         except ScenarioError as exc:
             failed += 1
             print(f"FAIL {exc}", file=out, flush=True)
+    if failed:
+        return 2  # bad input: nothing is started or sent
     run = _Run(out, failed, variables or {}, strict_schema)
     if target:
         session = requests.Session()
@@ -59,9 +61,11 @@ class _Run:
 
     def all(self, docs, base_url, admin, admin_token, session, check_drift: bool) -> int:
         counts = {"passed": 0, "failed": 0, "skipped": 0}
+        scenarios_failed = 0
         drift_total = 0
         for doc in docs:
             self.say(f"scenario {doc['name']}")
+            failed_before = counts["failed"]
 
             def show(result):
                 counts[result.status] += 1
@@ -72,14 +76,19 @@ class _Run:
                          variables=self.variables, drift=drift)
             if not doc.get("steps"):
                 self.say("  (no steps)")
+            if counts["failed"] > failed_before:
+                scenarios_failed += 1
             if drift:
                 drift_total += len(drift)
                 verdict = "failures (--strict-schema)" if self.strict else "not step failures"
                 self.say(f"  schema drift: {len(drift)} finding(s), {verdict}")
                 for index, finding in drift:
                     self.say(f"    step {index + 1}: {finding.line()}")
+        steps = sum(counts.values())
         summary = (
-            f"{len(docs)} scenario(s): {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped"
+            f"{_count(len(docs), 'scenario')}: {len(docs) - scenarios_failed} passed, {scenarios_failed} failed; "
+            f"{_count(steps, 'step')}: {counts['passed']} passed, {counts['failed']} failed, "
+            f"{counts['skipped']} skipped"
         )
         if check_drift:
             summary += f"; {drift_total} schema drift finding(s)"
@@ -88,3 +97,7 @@ class _Run:
         self.say(summary)
         broken = counts["failed"] + self.failed + (drift_total if self.strict else 0)
         return 1 if broken else 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")

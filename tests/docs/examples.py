@@ -11,12 +11,17 @@ examples of one page may run on different workers, so none leans on another.
     answer is held against its schema; a ``# {...}`` line right under a call
     is the answer expected. In it ``"<...>"`` stands for any value, and an
     object ending in ``, ...}`` may have more fields than it shows.
-  - ``mockserver`` commands run in a subprocess from the repository root and
-    must exit 0; ``http://127.0.0.1:8080`` in them is that same in-process
-    mock on a socket, and each ``# ...`` line right under a command must
-    appear in its output (``<...>`` stands for any text). ``mockserver
-    serve`` starts on a free port, must answer ``/__mock/health``, and must
-    stop cleanly on SIGINT.
+  - ``mockserver`` commands run in a subprocess, in a scratch folder that
+    sees the bundled ``scenarios/``, and must exit 0; ``http://127.0.0.1:8080``
+    in them is that same in-process mock on a socket, and each ``# ...`` line
+    right under a command must appear in its output (``<...>`` stands for any
+    text).
+  - ``mockserver serve`` and ``mockserver proxy`` start on a free port, which
+    then stands for the port the block shows, and must answer
+    ``/__mock/health``. Started with ``&`` they run until ``kill [-INT] %N``
+    or the end of the block, else they are stopped at once (as Ctrl-C would);
+    either way they must exit 0, and the ``# ...`` lines under them must
+    appear in what they printed.
   - the set-up lines (``python3 -m venv``, ``pip install``) made the
     environment this suite runs in, and ``python -m pytest`` is this suite:
     both are taken as done.
@@ -40,6 +45,7 @@ import threading
 from glob import glob
 from contextlib import ExitStack
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 from sybil import Example, Sybil
 from sybil.parsers.markdown.lexers import FencedCodeBlockLexer
@@ -190,53 +196,154 @@ def parse_curl(command: str) -> dict:
     if call["data"] is not None:
         call["headers"].setdefault("Content-Type", "application/x-www-form-urlencoded")
     call["method"] = call["method"] or ("POST" if call["data"] is not None else "GET")
-    assert call["url"] and call["url"].startswith(DOCS_URL), f"a curl example must call {DOCS_URL}: {command}"
+    assert call["url"] and re.match(r"http://127\.0\.0\.1:\d+/", call["url"] + "/"), (
+        f"a curl example calls the mock on 127.0.0.1: {command}")
     return call
 
 
-class Shell:
-    """One ``sh`` block's world: a fresh in-process mock, put on a socket
-    only when a command needs its URL."""
+LONG_RUNNING = {"serve": 8080, "proxy": 8081}  # commands that serve until stopped, and their default ports
 
-    def __init__(self, stack: ExitStack):
+
+class Job:
+    """A long-running ``mockserver`` command, started on a free port."""
+
+    def __init__(self, argv: list[str], cwd: Path):
+        self.argv = argv
+        self.process = subprocess.Popen([sys.executable, "-m", "mockserver", *argv], cwd=cwd, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True)
+        self.lines: list[str] = []
+        self.started = threading.Event()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        if not self.started.wait(120):
+            self.kill()
+            raise AssertionError(f"mockserver {shlex.join(argv)} printed nothing within 120 s")
+        found = re.search(r"listening on (http://[^\s,]+)", self.lines[0])
+        if not found:
+            self.kill()
+            raise AssertionError(f"mockserver {shlex.join(argv)} began with {self.lines[0]!r}")
+        self.url = found.group(1)
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.append(line)
+            self.started.set()
+        self.started.set()
+
+    def stop(self, sig=signal.SIGINT) -> str:
+        """Stop it as a user would; it must exit 0. Returns all it printed."""
+        self.process.send_signal(sig)
+        try:
+            code = self.process.wait(timeout=60)
+        finally:
+            self.kill()
+        self.reader.join(10)
+        output = "".join(self.lines)
+        assert code == 0, f"mockserver {shlex.join(self.argv)} exited {code} when stopped:\n{output}"
+        return output
+
+    def kill(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+class Shell:
+    """One ``sh`` block's world, in a scratch folder that sees the bundled
+    ``scenarios/``: a fresh in-process mock behind ``http://127.0.0.1:8080``
+    (put on a socket only when a command needs its URL), and the
+    long-running commands the block starts, each on a free port that stands
+    in for the port the block shows."""
+
+    def __init__(self, stack: ExitStack, cwd: Path):
         from mockserver import create_app
 
         from tests.contract import ContractClient
 
         self.stack = stack
+        self.cwd = cwd
+        (cwd / "scenarios").symlink_to(REPO / "scenarios")
         self.app = create_app()
         self.app.test_client_class = ContractClient
         self.client = self.app.test_client()
-        self.url = None
+        self.urls: dict[str, str] = {}  # the URL a block shows -> where it really is
+        self.jobs: list[tuple[Job, list[str]]] = []
+        stack.callback(self._stop_all)
 
-    def live_url(self) -> str:
-        if self.url is None:
+    def _stop_all(self):
+        for job, _ in self.jobs:
+            job.kill()
+
+    def real_url(self, shown: str) -> str:
+        if shown not in self.urls and shown == DOCS_URL:
             from mockserver.server import ThreadedServer
 
-            self.url = self.stack.enter_context(ThreadedServer(self.app)).url
-        return self.url
+            self.urls[shown] = self.stack.enter_context(ThreadedServer(self.app)).url
+        return self.urls.get(shown, shown)
+
+    def rewrite(self, arg: str) -> str:
+        for shown in re.findall(r"http://127\.0\.0\.1:\d+", arg):
+            arg = arg.replace(shown, self.real_url(shown))
+        return arg
 
     def curl(self, command: str, expected: list[str]) -> None:
         call = parse_curl(command)
-        response = self.client.open(call["url"][len(DOCS_URL):] or "/", method=call["method"],
-                                    headers=call["headers"], data=call["data"])
+        base = re.match(r"http://127\.0\.0\.1:\d+", call["url"]).group(0)
         assert len(expected) <= 1, f"one answer is expected under a call, found {expected}"
-        if expected:
-            problem = mismatch(expected_json(expected[0]), response.get_json())
-            assert problem is None, (
-                f"{command}\nshown:  {expected[0]}\nactual: {response.get_data(as_text=True)}\n{problem}")
+        if base in self.urls:  # a process the block started
+            import requests
 
-    def mockserver(self, argv: list[str], expected: list[str]) -> None:
-        if argv[:1] == ["serve"]:
-            return serve_and_stop(argv, expected)
-        argv = [arg.replace(DOCS_URL, self.live_url()) if DOCS_URL in arg else arg for arg in argv]
-        argv = [match for arg in argv for match in (sorted(glob(arg, root_dir=REPO)) if "*" in arg else [arg])]
-        done = subprocess.run([sys.executable, "-m", "mockserver", *argv], cwd=REPO, capture_output=True,
+            answer = requests.request(call["method"], self.rewrite(call["url"]), headers=call["headers"],
+                                      data=call["data"], timeout=60)
+            text, body = answer.text, answer.json()
+        else:
+            assert base == DOCS_URL, f"nothing listens on {base} in this example: {command}"
+            response = self.client.open(call["url"][len(DOCS_URL):] or "/", method=call["method"],
+                                        headers=call["headers"], data=call["data"])
+            text, body = response.get_data(as_text=True), response.get_json()
+        if expected:
+            problem = mismatch(expected_json(expected[0]), body)
+            assert problem is None, f"{command}\nshown:  {expected[0]}\nactual: {text}\n{problem}"
+
+    def mockserver(self, argv: list[str], expected: list[str], background: bool) -> None:
+        argv = [self.rewrite(arg) for arg in argv]
+        if argv[0] in LONG_RUNNING:
+            return self.start(argv, expected, background)
+        argv = [match for arg in argv for match in (sorted(glob(arg, root_dir=self.cwd)) if "*" in arg else [arg])]
+        done = subprocess.run([sys.executable, "-m", "mockserver", *argv], cwd=self.cwd, capture_output=True,
                               text=True, timeout=300)
-        output = done.stdout + done.stderr
-        assert done.returncode == 0, f"mockserver {shlex.join(argv)} exited {done.returncode}:\n{output}"
-        for line in expected:
-            assert re.search(output_pattern(line), output), f"mockserver {shlex.join(argv)}: no {line!r} in\n{output}"
+        check_output(argv, done.stdout + done.stderr, expected, done.returncode)
+
+    def start(self, argv: list[str], expected: list[str], background: bool) -> None:
+        import requests
+
+        shown = LONG_RUNNING[argv[0]]
+        if "--port" in argv:
+            shown = int(argv[argv.index("--port") + 1])
+            argv[argv.index("--port") + 1] = "0"
+        else:
+            argv = [*argv, "--port", "0"]
+        job = Job(argv, self.cwd)
+        self.jobs.append((job, expected))
+        self.urls[f"http://127.0.0.1:{shown}"] = job.url
+        assert requests.get(job.url + "/__mock/health", timeout=60).json()["status"] == "ok"
+        if not background:  # it would run until Ctrl-C: stop it now
+            self.kill(len(self.jobs), signal.SIGINT)
+
+    def kill(self, number: int, sig) -> None:
+        job, expected = self.jobs[number - 1]
+        check_output(job.argv, job.stop(sig), expected, 0)
+
+    def finish(self) -> None:
+        for number, (job, _) in enumerate(self.jobs, 1):
+            if job.process.poll() is None:
+                self.kill(number, signal.SIGINT)
+
+
+def check_output(argv: list[str], output: str, expected: list[str], code: int) -> None:
+    assert code == 0, f"mockserver {shlex.join(argv)} exited {code}:\n{output}"
+    for line in expected:
+        assert re.search(output_pattern(line), output), f"mockserver {shlex.join(argv)}: no {line!r} in\n{output}"
 
 
 def output_pattern(line: str) -> str:
@@ -244,62 +351,51 @@ def output_pattern(line: str) -> str:
     return ".*?".join(r"\s+".join(map(re.escape, part.split())) for part in parts)
 
 
-def serve_and_stop(argv: list[str], expected: list[str]) -> None:
-    import requests
-
-    if "--port" in argv:
-        argv[argv.index("--port") + 1] = "0"
-    else:
-        argv = [*argv, "--port", "0"]
-    process = subprocess.Popen([sys.executable, "-m", "mockserver", *argv], cwd=REPO, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    try:
-        first = read_line(process, timeout=120)
-        found = re.match(r"mockserver listening on (http://\S+)", first)
-        assert found, f"mockserver {shlex.join(argv)} began with {first!r}"
-        for line in expected:
-            assert re.search(output_pattern(line), first), f"no {line!r} in {first!r}"
-        assert requests.get(found.group(1) + "/__mock/health", timeout=60).json() == {"status": "ok"}
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=60) == 0, "mockserver serve did not stop cleanly on SIGINT"
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        process.stdout.close()
-
-
-def read_line(process: subprocess.Popen, timeout: float) -> str:
-    line: list[str] = []
-    reader = threading.Thread(target=lambda: line.append(process.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(timeout)
-    assert line, f"no output within {timeout} s"
-    return line[0]
-
-
-SET_UP = (re.compile(r"^python3? -m venv "), re.compile(r"^(\.venv/bin/)?pip install "))
+VENV = re.compile(r"^python3? -m venv ")
+PIP_INSTALL = re.compile(r"^(\.venv/bin/)?pip install ")
 THIS_SUITE = re.compile(r"^(\.venv/bin/)?python3? -m pytest\b")
+
+
+def check_extras(step: str) -> None:
+    """An install of this package names only extras it has."""
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    name = re.search(r'^name = "([^"]+)"', text, re.M).group(1)
+    section = text[text.index("[project.optional-dependencies]"):]
+    extras = set(re.findall(r"^([\w-]+) = \[", section.split("\n[", 1)[0], re.M))
+    for arg in shlex.split(step, comments=True):
+        found = re.fullmatch(r"(\.|%s)\[([\w,-]+)\]" % re.escape(name), arg)
+        if found:
+            unknown = set(found.group(2).split(",")) - extras
+            assert not unknown, f"{step}: the package has no extra {sorted(unknown)}"
 
 
 def run_shell(example: Example) -> None:
     source, _ = example.parsed
     with ExitStack() as stack:
-        shell = Shell(stack)
+        shell = Shell(stack, Path(stack.enter_context(TemporaryDirectory())))
         for line, expected in shell_lines(str(source)):
             steps = [step.strip() for step in line.split("&&")]
             for i, step in enumerate(steps):
                 under = expected if i == len(steps) - 1 else []
-                if any(p.match(step) for p in SET_UP) or THIS_SUITE.match(step):
+                if VENV.match(step) or THIS_SUITE.match(step):
+                    continue
+                if PIP_INSTALL.match(step):
+                    check_extras(step)
                     continue
                 argv = shlex.split(step, comments=True)
+                background = argv[-1] == "&"
+                argv = argv[:-1] if background else argv
                 program = os.path.basename(argv[0])
-                if program == "curl":
+                if program == "curl" and not background:
                     shell.curl(step, under)
                 elif program == "mockserver":
-                    shell.mockserver(argv[1:], under)
+                    shell.mockserver(argv[1:], under, background)
+                elif program == "kill" and re.fullmatch(r"%\d+", argv[-1]):
+                    sig = signal.SIGINT if argv[1:2] == ["-INT"] else signal.SIGTERM
+                    shell.kill(int(argv[-1][1:]), sig)
                 else:
                     raise AssertionError(f"the docs run a command the examples runner does not know: {step}")
+        shell.finish()
 
 
 # ------------------------------------------------------------------ yaml, json

@@ -96,3 +96,13 @@ rm -rf /tmp/nothing-here
 """
     with pytest.raises(AssertionError, match="does not know"):
         check_parser(FencedBlockParser("sh", run_shell), page)
+
+
+def test_an_install_of_an_extra_the_package_lacks_fails():
+    page = """
+```sh
+pip install 'navixy-dellin-mockserver[no-such-extra]'
+```
+"""
+    with pytest.raises(AssertionError, match="has no extra"):
+        check_parser(FencedBlockParser("sh", run_shell), page)
