@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 
 from flask import Response, current_app, g, request
-from waitress.channel import ClientDisconnected
 
 from .body import raw_body
 from .connection_drop import DROP_ENVIRON
@@ -34,13 +33,13 @@ CLIENT_READ_TIMEOUT_ENVIRON = "mockserver.client_read_timeout"
 CLIENT_GAVE_UP_ENVIRON = "mockserver.client_gave_up"
 
 
-class ConnectionDropped(ClientDisconnected):
+class ConnectionDropped(Exception):
     """Raised while the response is being sent, before any byte goes out.
 
-    Under waitress (a subclass of its ``ClientDisconnected``) the server closes
-    the socket without answering; granian's adapter closes it itself (the
-    call is marked with ``DROP_ENVIRON``); under the Flask test client the
-    exception reaches the caller."""
+    A real server never gets that far: the call is marked with
+    ``DROP_ENVIRON`` and the server's adapter closes the connection (see
+    ``server_granian``, ``server_waitress``). Under the Flask test client and
+    the interceptor the exception reaches the caller."""
 
 
 def _read_body():

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import threading
 
+from .connection_drop import DROP_ENVIRON
+
 NAME = "waitress"
 # waitress stops accepting at this many connections; idle and slow clients
 # must not lock everyone else out (the sockets cost no thread; poll, not
@@ -27,7 +29,7 @@ class WaitressServer:
             raise ValueError("waitress does not serve TLS here: use --server granian for --tls")
         try:
             self._server = waitress.create_server(
-                app, host=host, port=port, threads=threads, ident="mockserver",
+                _closing_dropped_calls(app), host=host, port=port, threads=threads, ident="mockserver",
                 channel_timeout=idle_timeout, connection_limit=CONNECTION_LIMIT, asyncore_use_poll=True,
             )
         except OSError as exc:
@@ -59,6 +61,23 @@ class WaitressServer:
                 return
         _close_sockets(server)
         self._thread.join(timeout)
+
+
+def _closing_dropped_calls(app):
+    """A call marked dropped raises waitress's ``ClientDisconnected`` before
+    anything is written, and waitress closes the connection without a word."""
+    from waitress.channel import ClientDisconnected
+
+    def call(environ, start_response):
+        result = app(environ, start_response)
+        if environ.get(DROP_ENVIRON):
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+            raise ClientDisconnected("the call was dropped by a fault rule")
+        return result
+
+    return call
 
 
 def _close_sockets(server) -> None:
