@@ -64,3 +64,31 @@ def test_a_delay_holds_the_answer_and_others_are_served_meanwhile(served, monkey
         release.set()
         caller.join(60)
     assert delayed["answer"].status_code == 200
+
+
+def test_on_granian_a_drop_that_cannot_be_told_apart_cuts_the_answer_after_its_status_line(monkeypatch):
+    """Another call from the same address is in flight: the status line goes
+    out and the connection is cut before the body (never a whole answer)."""
+    app = create_app()
+    runtime = runtime_of(app)
+    entered, release = threading.Event(), threading.Event()
+
+    def sleep(seconds):
+        entered.set()
+        release.wait(30)
+
+    monkeypatch.setattr(fault_injection, "sleep", sleep)
+    runtime.faults.add({"when": {"operation": "navixy.delivery.create"}, "delay_ms": 60000, "times": 1})
+    runtime.faults.add({"when": {"operation": "navixy.delivery.read"}, "drop_connection": True, "times": 1})
+    with ThreadedServer(app, server="granian") as server:
+        held = threading.Thread(target=lambda: requests.get(
+            server.url + "/v2/user/session/delivery/create", params={"hash": HASH}, timeout=60))
+        held.start()
+        try:
+            assert entered.wait(30)
+            received = raw_exchange(server, f"GET {READ}?hash={HASH} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+        finally:
+            release.set()
+            held.join(60)
+    assert received.startswith(b"HTTP/1.1 444")
+    assert not received.endswith(b"0\r\n\r\n")  # the chunked body never ends: the connection was cut
