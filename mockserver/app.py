@@ -219,6 +219,11 @@ def _render_api_error(error: ApiError):
     return _render(error)
 
 
+def render_error(error: ApiError):
+    """An error answer in its API's envelope, for a step outside any view."""
+    return _render(error)
+
+
 # per API: (not found, method not allowed, too large, other client error)
 def _http_error_for(api: str, exc: HTTPException) -> ApiError:
     code = exc.code or 400

@@ -101,6 +101,12 @@ def _proxy(args) -> int:
     return proxy_command(args)
 
 
+def _verify(args) -> int:
+    from .contract.command import verify_command
+
+    return verify_command(args)
+
+
 def _scenarios(args) -> int:
     from .scenario.loader import bundled
 
@@ -130,7 +136,8 @@ def _run(args) -> int:
         print("mockserver: --strict-schema needs --target (drift is checked against a target)", file=sys.stderr)
         return 2
     return run_command(args.scenarios, target=args.target, admin_token=args.admin_token,
-                       strict_schema=args.strict_schema, variables=variables, ca_bundle=args.target_ca)
+                       strict_schema=args.strict_schema, variables=variables, ca_bundle=args.target_ca,
+                       keep_going=args.keep_going)
 
 
 def _validate(args) -> int:
@@ -257,6 +264,21 @@ def build_parser() -> argparse.ArgumentParser:
     proxy.add_argument("--quiet", action="store_true", help="no line per exchange (findings are still logged)")
     proxy.set_defaults(func=_proxy)
 
+    verify = sub.add_parser(
+        "verify", help="a bundled, self-cleaning check of a provider (credentials from the environment)",
+        description="Credentials: NAVIXY_HASH for Navixy; DELLIN_APPKEY, DELLIN_LOGIN and DELLIN_PASSWORD for "
+                    "Dellin (optional: DELLIN_WEBHOOK_URL, DELLIN_ORDER_NUMBER for --allow-writes).",
+    )
+    verify.add_argument("--target", required=True, help="the provider's base URL, e.g. https://api.dellin.ru")
+    verify.add_argument("--api", action="append", choices=["navixy", "dellin"], default=[],
+                        help="check this API (repeatable); default: every API whose credentials are set")
+    verify.add_argument("--allow-writes", action="store_true",
+                        help="also run calls that change the provider's state, and undo them")
+    verify.add_argument("--junit", default=None, metavar="FILE", help="write the results as JUnit XML")
+    verify.add_argument("--target-ca", default=None, metavar="FILE", help="a CA bundle to verify the target's TLS with")
+    verify.add_argument("--timeout", type=float, default=30.0, help="seconds per call")
+    verify.set_defaults(func=_verify)
+
     scenarios = sub.add_parser("scenarios", help="list the bundled scenarios")
     scenarios.set_defaults(func=_scenarios)
 
@@ -271,6 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--var", action="append", default=[], metavar="NAME[=VALUE]",
                      help="set ${NAME} (NAME alone: from the environment); overrides the scenario's variables")
     run.add_argument("--target-ca", default=None, metavar="FILE", help="a CA bundle to verify an https target with")
+    run.add_argument("--keep-going", action="store_true",
+                     help="run every step even after one fails (a recording then shows every difference)")
     run.set_defaults(func=_run)
 
     validate = sub.add_parser("validate", help="validate scenario files")

@@ -24,3 +24,6 @@ SUBSCRIPTION_LIMIT = 3002
 URL_NOT_HTTPS = 3003
 UNKNOWN_EVENT_TYPE = 3004
 UNEXPECTED = 5000
+# the state could not be stored (a failed state-file write), answered with HTTP 503: the
+# table has no "service unavailable" code of its own, so the unexpected error stands for it
+UNAVAILABLE = UNEXPECTED
