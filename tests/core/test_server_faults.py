@@ -5,7 +5,8 @@ import threading
 import pytest
 import requests
 
-from mockserver import create_app, fault_injection
+from mockserver import create_app
+from mockserver.faults import apply as fault_injection
 from mockserver.app import runtime_of
 from mockserver.server import SERVER_NAMES, ThreadedServer
 
