@@ -107,9 +107,14 @@ def _inside(folder: Path, file_name: str) -> Path | None:
 
 
 # ------------------------------------------------------------------ parsing
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that composes the node graph first, so it can be measured
-    before anything is built."""
+# libyaml's parser where PyYAML was built with it: tens of times faster than
+# the pure-Python one, and it refuses nesting over 1,000 levels by itself
+_SAFE_LOADER = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
+
+
+class _Loader(_SAFE_LOADER):
+    """The safe loader, used to compose the node graph first, so it can be
+    measured before anything is built."""
 
 
 def _mark(error: yaml.YAMLError) -> str:
@@ -126,9 +131,17 @@ def _node_path(path: str, key) -> str:
     return join(path, key)
 
 
-def _check_nodes(root: yaml.Node) -> None:
-    """Refuse alias bombs, recursive aliases and duplicate keys."""
-    sizes: dict[int, int] = {}
+class DocumentTooLarge(ScenarioError):
+    """A document whose aliases expand it past the size limit (answered 413 over HTTP)."""
+
+
+def _check_nodes(root: yaml.Node, max_expanded_bytes: int) -> None:
+    """Refuse alias bombs, recursive aliases and duplicate keys.
+
+    Each node's expanded size (its values counted once per alias that
+    repeats them, measured roughly as JSON text) is worked out once, so this
+    costs one pass over the nodes as written, before anything is built."""
+    sizes: dict[int, tuple[int, int]] = {}
     active: set[int] = set()
 
     def size(node, path):
@@ -138,10 +151,13 @@ def _check_nodes(root: yaml.Node) -> None:
         if key in active:
             raise ScenarioError("", [f"at {path or '<top level>'}: a recursive alias (a node that contains itself)"])
         active.add(key)
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
+        count, length = 1, 2
+        if isinstance(node, yaml.ScalarNode):
+            length += len(node.value)
+        elif isinstance(node, yaml.SequenceNode):
             for index, child in enumerate(node.value):
-                total += size(child, _node_path(path, index))
+                child_count, child_length = size(child, _node_path(path, index))
+                count, length = count + child_count, length + child_length + 1
         elif isinstance(node, yaml.MappingNode):
             seen = set()
             for key_node, value_node in node.value:
@@ -151,16 +167,18 @@ def _check_nodes(root: yaml.Node) -> None:
                         line = key_node.start_mark.line + 1
                         raise ScenarioError("", [f"at {_node_path(path, name)}: the key {name!r} appears twice (again on line {line})"])
                     seen.add(name)
-                total += size(key_node, path) + size(value_node, _node_path(path, name if name is not None else "?"))
+                key_count, key_length = size(key_node, path)
+                value_count, value_length = size(value_node, _node_path(path, name if name is not None else "?"))
+                count, length = count + key_count + value_count, length + key_length + value_length + 2
         active.discard(key)
-        sizes[key] = total
-        if total > MAX_EXPANDED_NODES:
-            raise ScenarioError(
+        sizes[key] = count, length
+        if count > MAX_EXPANDED_NODES or length > max_expanded_bytes:
+            raise DocumentTooLarge(
                 "",
-                [f"at {path or '<top level>'}: the document expands to more than {MAX_EXPANDED_NODES:,} "
-                 f"values through aliases (an alias bomb?); refused"],
+                [f"at {path or '<top level>'}: through its aliases the document expands to more than "
+                 f"{min(count, MAX_EXPANDED_NODES):,} values or {max_expanded_bytes:,} bytes, the size limit (an alias bomb?); refused"],
             )
-        return total
+        return count, length
 
     size(root, "")
 
@@ -194,19 +212,21 @@ def _jsonable(value, path: str = ""):
     raise ScenarioError("", [f"at {path or '<top level>'}: a YAML {type(value).__name__} is not a JSON value"])
 
 
-def parse_text(text: str, origin: str):
-    """YAML (or JSON, which is YAML) text to JSON values, defensively."""
+def parse_text(text: str, origin: str, max_expanded_bytes: int = MAX_FILE_BYTES):
+    """YAML (or JSON, which is YAML) text to JSON values, defensively: a
+    document whose aliases expand it past ``max_expanded_bytes`` is refused
+    before anything is built."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
-        raise ScenarioError(origin, [f"larger than the limit of {MAX_FILE_BYTES // (1024 * 1024)} MiB; refused"])
+        raise DocumentTooLarge(origin, [f"larger than the limit of {MAX_FILE_BYTES // (1024 * 1024)} MiB; refused"])
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        _check_nodes(node)
+        _check_nodes(node, max_expanded_bytes)
         return _jsonable(loader.construct_document(node))
     except ScenarioError as exc:
-        raise ScenarioError(origin, exc.problems) from None
+        raise type(exc)(origin, exc.problems) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(origin, [f"not valid YAML: {_mark(exc)}"]) from None
     except RecursionError:
