@@ -97,7 +97,8 @@ def _run(args) -> int:
         print("mockserver: --strict-schema needs --target (drift is checked against a target)", file=sys.stderr)
         return 2
     return run_command(args.scenarios, target=args.target, admin_token=args.admin_token,
-                       strict_schema=args.strict_schema, variables=variables, ca_bundle=args.target_ca)
+                       strict_schema=args.strict_schema, variables=variables, ca_bundle=args.target_ca,
+                       keep_going=args.keep_going)
 
 
 def _validate(args) -> int:
@@ -228,6 +229,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--var", action="append", default=[], metavar="NAME[=VALUE]",
                      help="set ${NAME} (NAME alone: from the environment); overrides the scenario's variables")
     run.add_argument("--target-ca", default=None, metavar="FILE", help="a CA bundle to verify an https target with")
+    run.add_argument("--keep-going", action="store_true",
+                     help="run every step even after one fails (a recording then shows every difference)")
     run.set_defaults(func=_run)
 
     validate = sub.add_parser("validate", help="validate scenario files")

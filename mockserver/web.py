@@ -6,10 +6,10 @@ import json
 from flask import current_app, g
 from flask.json.provider import _default as flask_json_default
 
+from .admin import ADMIN_PREFIX
 from .errors import ADMIN, DELLIN, NAVIXY
 
 NAVIXY_PREFIX = "/v2"
-ADMIN_PREFIX = "/__mock"
 JSON_MIMETYPE = "application/json"
 # set by the in-process interceptor: the API of the real host that was called
 HOST_API_ENVIRON = "mockserver.host_api"

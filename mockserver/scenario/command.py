@@ -11,7 +11,8 @@ from .runner import has_admin_api, run_scenario
 
 
 def run_command(sources: list[str], target: str | None = None, admin_token: str | None = None, out=None, *,
-                strict_schema: bool = False, variables: dict | None = None, ca_bundle: str | None = None) -> int:
+                strict_schema: bool = False, variables: dict | None = None, ca_bundle: str | None = None,
+                keep_going: bool = False) -> int:
     """Load every scenario first (any bad one fails the run), then run them in
     order; 0 only when no step failed.
 
@@ -30,7 +31,7 @@ def run_command(sources: list[str], target: str | None = None, admin_token: str 
             print(f"FAIL {exc}", file=out, flush=True)
     if failed:
         return 2  # bad input: nothing is started or sent
-    run = _Run(out, failed, variables or {}, strict_schema)
+    run = _Run(out, failed, variables or {}, strict_schema, keep_going)
     if target:
         session = requests.Session()
         if ca_bundle:
@@ -53,8 +54,9 @@ def run_command(sources: list[str], target: str | None = None, admin_token: str 
 
 
 class _Run:
-    def __init__(self, out, failed: int, variables: dict, strict_schema: bool):
+    def __init__(self, out, failed: int, variables: dict, strict_schema: bool, keep_going: bool = False):
         self.out, self.failed, self.variables, self.strict = out, failed, variables, strict_schema
+        self.keep_going = keep_going
 
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
@@ -73,7 +75,7 @@ class _Run:
 
             drift: list | None = [] if check_drift else None
             run_scenario(doc, base_url, admin=admin, admin_token=admin_token, session=session, on_result=show,
-                         variables=self.variables, drift=drift)
+                         variables=self.variables, drift=drift, keep_going=self.keep_going)
             if not doc.get("steps"):
                 self.say("  (no steps)")
             if counts["failed"] > failed_before:

@@ -34,7 +34,10 @@ def test_a_failing_receiver_goes_error_then_disabled_with_four_attempts_at_their
 
     # load the scenario of a receiver that always fails
     page.click('button[data-load="dellin-receiver-disabled"]')
-    page.wait(lambda: page.subscription_state(2) == "enabled", "subscription #2, enabled")
+    page.wait(lambda: "loaded scenario dellin-receiver-disabled" in page.find("#message").text, "the scenario loaded")
+    page.wait_js("var url = document.querySelector('article.subscription[data-subscription=\"2\"] code.url');"
+                 "return url !== null && url.textContent === 'https://hooks.example/down'", "the scenario's subscription")
+    assert page.subscription_state(2) == "enabled"
     assert page.find("#clock-now").text == "2024-06-01 09:00:00"
     assert page.find("#clock-mode").text == "virtual"
 

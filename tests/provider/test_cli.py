@@ -83,6 +83,14 @@ def test_proxy_reports_drift_logs_it_and_records_a_committable_scenario(provider
     done = mockserver("run", record)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "at json.data.id: expected \"2\", got 2" in done.stdout, done.stdout
+    # --keep-going runs every step, so every difference the provider made shows
+    every = mockserver("run", record, "--keep-going")
+    assert every.returncode == 1
+    # (239 is no code the recording can read a user's state from: the mock's user creates a session)
+    for difference in ("at json.data.foo: expected \"bar\", got nothing", "at status: expected 402, got 200",
+                       "at status: expected 404, got 400"):
+        assert difference in every.stdout, every.stdout
+    assert "6 steps: 3 passed, 3 failed, 0 skipped" in every.stdout
 
 
 def test_run_against_a_target_reports_drift_apart_from_step_results(provider, ca_file, tmp_path):
