@@ -7,15 +7,10 @@ from flask import request
 from ..body import BodyProblem, parse_json, raw_body
 from ..clock import ClockRangeError, parse_duration
 from ..errors import AdminError
-<<<<<<< HEAD
 from ..openapi import document
-from ..scenario.loader import ScenarioError, available, parse_text
+from ..scenario.loader import DocumentTooLarge, ScenarioError, available, parse_text
 from ..web import respond, runtime
 from . import delivery_routes, fault_routes, tls_routes
-=======
-from ..scenario.loader import DocumentTooLarge, ScenarioError, available, parse_text
-from ..web import register, respond, runtime
->>>>>>> trust
 from . import operations as ops
 from .journal_query import filter_from_matcher, filter_from_query
 from .request_body import json_body, schema_checked
