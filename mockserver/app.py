@@ -12,7 +12,7 @@ from flask.sessions import NullSession, SessionInterface
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from .config import MockConfig
-from .errors import ADMIN, DELLIN, NAVIXY, AdminError, ApiError, DellinError, NavixyError
+from .errors import ADMIN, ApiError, profile_for
 from .fault_injection import apply_request_faults
 from .operations import operation_for_endpoint
 from .routes_table import route_modules
@@ -20,15 +20,14 @@ from . import persistence
 from .runtime import MockRuntime
 from .security import require_admin_token
 from .body import FORM_TYPES, RAW_BODY_ENVIRON
-from .web import HOST_API_ENVIRON, api_for_path, respond
+from .web import HOST_API_ENVIRON, api_for_path, respond_error
 
 log = logging.getLogger("mockserver")
 access_log = logging.getLogger("mockserver.access")
 
 EXTENSION = "mockserver"
 _SENTINEL = object()
-OPERATION_NAMES = EXTENSION + ".operations"
-NAVIXY_METHODS = ["GET", "POST"]  # endpoint -> operation name, filled on first use
+OPERATION_NAMES = EXTENSION + ".operations"  # endpoint -> operation name, filled on first use
 
 
 def create_app(config: MockConfig | None = None, **overrides) -> Flask:
@@ -145,10 +144,12 @@ def _tag_request(app):
         # a real host's call to a path its API does not have (Dellin's host has
         # no /v2, Navixy's only /v2): that API's 404, not another API's answer
         raise NotFound()
-    if req.method == "HEAD" and api == NAVIXY:
-        # werkzeug answers HEAD wherever GET is routed, but a Navixy GET is a
-        # call that may change state (delivery/create): GET and POST only
-        raise MethodNotAllowed(valid_methods=NAVIXY_METHODS)
+    if req.method == "HEAD":
+        # werkzeug answers HEAD wherever GET is routed, but an API whose GET
+        # may change state (Navixy's delivery/create) takes its own methods only
+        methods = profile_for(api).methods
+        if methods is not None and req.url_rule is not None:
+            raise MethodNotAllowed(valid_methods=list(methods))
 
 
 def _view_operation(app, endpoint):
@@ -196,55 +197,35 @@ def _journal_response(app, response):
 
 # ------------------------------------------------------------------ errors
 def _render(error: ApiError):
-    clock = current_app.extensions[EXTENSION].clock
-    return respond(error.body(clock), error.http_status)
+    return respond_error(error)
 
 
 def _render_api_error(error: ApiError):
     return _render(error)
 
 
-# per API: (not found, method not allowed, too large, other client error)
 def _http_error_for(api: str, exc: HTTPException) -> ApiError:
-    code = exc.code or 400
-    if api == NAVIXY:
-        return {404: lambda: NavixyError(111), 405: lambda: NavixyError(112), 413: lambda: NavixyError(9)}.get(
-            code, lambda: NavixyError(5)
-        )()
-    if api == DELLIN:
-        table = {
-            404: (1005, f"no such endpoint: {request.method} {request.path}"),
-            405: (1004, f"{request.method} is not accepted here"),
-            413: (1002, "the request body is too large"),
-        }
-        dellin_code, detail = table.get(code, (1001, exc.description or "bad request"))
-        return DellinError.of(dellin_code, detail)
-    status = code if 400 <= code < 500 else 400
-    return AdminError(exc.description or exc.name, status=status)
+    profile = profile_for(api)
+    if isinstance(exc, NotFound):
+        return profile.not_found(request.method, request.path)
+    if isinstance(exc, MethodNotAllowed):
+        return profile.method_not_allowed(request.method, request.path, exc.valid_methods or ())
+    if exc.code == 413:
+        return profile.too_large("the request body is too large")
+    return profile.bad_request(exc.description or exc.name)
 
 
 def _render_http_error(exc: HTTPException):
     if exc.code is not None and exc.code >= 500:  # Flask's wrapper of a failure outside the view
         return _render_unexpected(getattr(exc, "original_exception", None) or exc)
     api = g.get("api") or api_for_path(request.path)
-    response = _render(_http_error_for(api, exc))
-    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
-        # a 405 says what is allowed; on Navixy that never includes HEAD (above)
-        allowed = [m for m in exc.valid_methods if api != NAVIXY or m in NAVIXY_METHODS]
-        response.headers["Allow"] = ", ".join(allowed)
-    return response
+    return _render(_http_error_for(api, exc))
 
 
 def _render_unexpected(exc: Exception):
     log.exception("unexpected error while serving %s %s", request.method, request.path)
     api = g.get("api") or api_for_path(request.path)
-    if api == NAVIXY:
-        error = NavixyError(6)
-    elif api == DELLIN:
-        error = DellinError.of(5000, "the mock failed unexpectedly; see its log")
-    else:
-        error = AdminError(f"the mock failed unexpectedly: {type(exc).__name__}", status=500)
-    return _render(error)
+    return _render(profile_for(api).unexpected(f"the mock failed unexpectedly ({type(exc).__name__}); see its log"))
 
 
 def configure_logging(stream=sys.stderr) -> None:

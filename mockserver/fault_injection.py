@@ -15,9 +15,9 @@ from waitress.channel import ClientDisconnected
 
 from .body import raw_body
 from .body import parse_json
-from .errors import ADMIN, DELLIN, NAVIXY, BodyProblem, DellinError, NavixyError
+from .errors import ADMIN, BodyProblem, profile_for
 from .faults import Call
-from .web import respond, runtime
+from .web import respond, respond_error, runtime
 
 FAULT_HEADER = "X-Mock-Fault"
 # nginx's "closed without a response": what the journal records for a dropped call
@@ -104,9 +104,8 @@ def _answer(rule: dict):
     respond_with = rule["respond"]
     headers = {FAULT_HEADER: str(rule["id"]), **respond_with.get("headers", {})}
     if "error" in respond_with:
-        error = _api_error(g.api, respond_with["error"], rule["id"])
-        clock = runtime().clock
-        return respond(error.body(clock), error.http_status, headers=headers)
+        error = profile_for(g.api).injected(respond_with["error"], f"injected by fault rule {rule['id']}")
+        return respond_error(error, headers=headers)
     body = respond_with.get("body", "")
     if isinstance(body, str):
         g.response_body = body
@@ -117,14 +116,6 @@ def _answer(rule: dict):
     if "content_type" in respond_with:
         response.content_type = respond_with["content_type"]
     return response
-
-
-def _api_error(api: str, code: int, rule_id: int):
-    if api == NAVIXY:
-        return NavixyError(code)
-    if api == DELLIN:
-        return DellinError.of(code, f"injected by fault rule {rule_id}")
-    raise ValueError(f"fault rule {rule_id}: no error envelope for api {api!r}")
 
 
 def _dropped(rule: dict):

@@ -247,14 +247,13 @@ def _header_problems(headers: dict, where: str) -> list[tuple[str, str]]:
 
 
 def _error_code_problems(code: int, api: str | None, where: str) -> list[tuple[str, str]]:
-    from .errors import dellin_codes, navixy_codes
+    from .errors import ADMIN, profile_for
 
-    tables = {"navixy": navixy_codes, "dellin": dellin_codes}
-    if api not in tables:
+    if api is None or api == ADMIN:
         return [(where, "an API error code needs when.api or when.operation (navixy or dellin) to pick the envelope")]
-    codes = tables[api]()
-    if code not in codes:
-        return [(where, f"{api} does not document error code {code}; documented: {', '.join(map(str, sorted(codes)))}")]
+    profile = profile_for(api)
+    if code not in profile.codes():
+        return [(where, profile.unknown_code_message(code))]
     return []
 
 

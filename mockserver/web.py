@@ -49,6 +49,13 @@ def respond(body, status: int = 200, headers=None):
     return response
 
 
+def respond_error(error, headers=None):
+    """An API error in its envelope, on this mock's clock and settings; ``headers`` add to the error's own."""
+    mock = runtime()
+    merged = {**error.headers, **headers} if headers else error.headers
+    return respond(error.body(mock.clock, mock.config), error.http_status, headers=merged or None)
+
+
 def register(blueprint, operation, view) -> None:
     view.operation = operation
     # an OPTIONS the table does not list is a 405 in the API's envelope,

@@ -65,15 +65,12 @@ def foreign_path(api: str | None, path: str) -> tuple[int, dict] | None:
     other API. (In process, the app answers it itself: see ``HostGuard``.) The
     rule is the app's own: the API a path belongs to must be the host's."""
     from mockserver.clock import Clock
-    from mockserver.errors import DellinError, NavixyError
+    from mockserver.errors import profile_for
     from mockserver.web import api_for_path
 
     if api is None or api_for_path(path) == api:
         return None
-    if api == NAVIXY:
-        error = NavixyError(111)
-        return error.http_status, error.body()
-    error = DellinError.of(1005, f"no such endpoint: {path}")
+    error = profile_for(api).not_found("", path)
     return error.http_status, error.body(Clock())
 
 

@@ -7,7 +7,7 @@ from mockserver.clock import Clock
 from mockserver.config import MockConfig
 from mockserver.dellin.model import DellinSeedError, DellinState, Subscription
 from mockserver.dellin.orderset import BLOCK, OrderSet
-from mockserver.errors import DellinError
+from mockserver.dellin.errors import DellinError
 
 from .helpers import APPKEY, SESSION
 

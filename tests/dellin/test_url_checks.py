@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mockserver.dellin import rules
-from mockserver.errors import DellinError
+from mockserver.dellin.errors import DellinError
 from mockserver.scenario.loader import ScenarioError, load
 
 from .helpers import HOOK, codes_of, empty_world, first_error

@@ -1,7 +1,7 @@
 """The Navixy model on its own: no HTTP."""
 import pytest
 
-from mockserver.errors import NavixyError
+from mockserver.navixy.errors import NavixyError
 from mockserver.navixy.model import NavixyState
 
 MASTER = "22eac1c27af4be7b9d04da2ce1af111b"
