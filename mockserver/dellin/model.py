@@ -415,8 +415,7 @@ class DellinState:
             raise DellinError.of(
                 codes.INVALID_VALUE, f"perPage must be 1 to {rules.PER_PAGE_MAX}", ["perPage"], bad_values=[per_page]
             )
-        if page < 1:
-            raise DellinError.of(codes.INVALID_VALUE, "page starts at 1", ["page"], bad_values=[page])
+        page = max(page, 1)  # the docs refuse only a bad perPage: a page below 1 reads as the first (ours)
         if order_number is not None:
             # only that order is reported (docs), whatever the paging: one page
             found = [order_number] if order_number in sub.orders else []

@@ -231,20 +231,28 @@ MAX_ID = 2147483647
 
 
 def subscription_id(value, field_name: str = "id") -> int:
-    """An id from an integer or a numeric string (the docs' example sends "2")."""
+    """An id from an integer or a numeric string (the docs' example sends "2").
+
+    Not a number at all is a format error (110001); a number out of range a
+    value the parameter does not allow (130008), as the schema says of both."""
     if isinstance(value, str):
-        if value.isascii() and value.isdigit() and not value.startswith("0") and 1 <= int(value) <= MAX_ID:
-            return int(value)
-    elif isinstance(value, float) and value.is_integer() and 1 <= value <= MAX_ID:
-        return int(value)
+        if not (value.isascii() and value.isdigit() and not value.startswith("0")):
+            raise DellinError.of(
+                codes.WRONG_FORMAT, f"{field_name} must be a positive integer or a numeric string, not {value!r}",
+                [field_name], bad_values=[value[:100]],
+            )
+        number = int(value) if len(value) <= 10 else MAX_ID + 1
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
     elif isinstance(value, int) and not isinstance(value, bool):
-        if 1 <= value <= MAX_ID:
-            return value
+        number = value
     else:
         raise DellinError.of(
             codes.WRONG_TYPE, f"{field_name} must be an integer or a numeric string, not {json_type(value)}", [field_name]
         )
-    raise DellinError.of(
-        codes.WRONG_FORMAT, f"{field_name} must be a positive integer up to {MAX_ID}, not {value!r}", [field_name],
-        bad_values=[value],
-    )
+    if not 1 <= number <= MAX_ID:
+        raise DellinError.of(
+            codes.INVALID_VALUE, f"{field_name} must be a positive integer up to {MAX_ID}, not {value!r}", [field_name],
+            bad_values=[value],
+        )
+    return number

@@ -93,4 +93,4 @@ def test_a_failure_after_the_view_is_the_apis_unexpected_error_not_a_bad_request
     assert navixy.get_json()["status"]["code"] == 6
     dellin = app.test_client().post("/v1/webhooks", json={})
     assert dellin.status_code == 500
-    assert dellin.get_json()["errors"][0]["code"] == 5000
+    assert dellin.get_json()["errors"][0]["code"] == 100006

@@ -67,7 +67,7 @@ def test_httpx_async_client_reaches_the_app_without_a_socket(app):
         again, *_ = asyncio.run(calls())  # a new client on a second event loop
     assert created.status_code == 200, created.text
     assert {r.json()["value"] for r in reads} == {created.json()["value"]}
-    assert foreign.status_code == 404 and foreign.json()["errors"][0]["code"] == 1005
+    assert foreign.status_code == 404 and foreign.json()["errors"][0]["code"] == 100002
     assert again.status_code == 200 and again.json()["value"] != created.json()["value"]
     from mockserver.app import runtime_of
 
@@ -113,7 +113,7 @@ def test_paths_outside_an_api_get_a_404_in_its_envelope(app):
         dellin = httpx.get("https://api.dellin.ru/__mock/state")
         dellin_v2 = requests.post("https://api.dellin.ru" + CREATE, json={"hash": MASTER})
     assert navixy.status_code == 404 and navixy.json()["status"]["code"] == 111
-    assert dellin.status_code == 404 and dellin.json()["errors"][0]["code"] == 1005
+    assert dellin.status_code == 404 and dellin.json()["errors"][0]["code"] == 100002
     assert dellin_v2.status_code == 404 and "errors" in dellin_v2.json()
 
 
@@ -180,7 +180,7 @@ def test_routing_to_an_external_mock_by_url(live):
     assert created.status_code == 200 and created.url == "https://api.eu.navixy.com" + CREATE
     assert async_read.json()["value"] == created.json()["value"]
     assert async_read.request.url == "https://api.eu.navixy.com" + READ
-    assert async_refused.status_code == 404 and async_refused.json()["errors"][0]["code"] == 1005
+    assert async_refused.status_code == 404 and async_refused.json()["errors"][0]["code"] == 100002
     assert read.json()["value"] == created.json()["value"]
     assert refused.status_code == 404 and refused.json()["status"]["code"] == 111
     assert refused_requests.status_code == 404 and "errors" in refused_requests.json()
