@@ -82,6 +82,11 @@ class SchemaSet:
         """A plain data file from ``schemas/`` (error tables, directories)."""
         return self.documents[name]
 
+    def inline(self, node, base: str):
+        """``node``, a schema found at URI ``base``, with every ``$ref`` replaced
+        by what it points at: a schema that stands alone."""
+        return _inline(node, base, self.registry, ())
+
     def validator(self, name: str) -> Draft202012Validator:
         validator = self._validators.get(name)
         if validator is None:

@@ -79,13 +79,16 @@ def matches(expected, actual) -> bool:
     return expected == actual
 
 
+def pages() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))])
+
+
 def test_readme_has_curl_examples():
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    assert sum(len(curl_examples(b)) for b in sh_blocks(text)) >= 3
+    assert sum(len(curl_examples(b)) for b in sh_blocks(pages())) >= 3
 
 
 def curl_blocks() -> list[str]:
-    return [b for b in sh_blocks((REPO / "README.md").read_text(encoding="utf-8")) if curl_examples(b)]
+    return [b for b in sh_blocks(pages()) if curl_examples(b)]
 
 
 @pytest.mark.parametrize("block", curl_blocks(), ids=lambda b: curl_examples(b)[0][0][:60])

@@ -1,4 +1,4 @@
-"""The Dellin contracts in schemas/ agree with the code and the README."""
+"""The Dellin contracts in schemas/ agree with the code and docs/dellin.md."""
 import re
 from pathlib import Path
 
@@ -7,7 +7,7 @@ import pytest
 from mockserver.dellin import errors, operations, rules
 from mockserver.dellin.errors import codes as dellin_codes
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[2] / "docs" / "dellin.md"
 
 
 def test_every_operation_names_existing_schemas(schemas):
@@ -66,7 +66,7 @@ def test_event_type_directory(schemas):
 
 def _readme_table() -> dict[int, int]:
     text = README.read_text(encoding="utf-8")
-    section = text[text.index("### Dellin error codes"):]
+    section = text[text.index("## Error codes"):]
     section = section[: section.index("\n## ", 1) if "\n## " in section[1:] else len(section)]
     return {int(code): int(status) for code, status in re.findall(r"^\| (\d{6}) \| (\d{3}) \|", section, re.M)}
 

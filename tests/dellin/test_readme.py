@@ -8,14 +8,12 @@ from pathlib import Path
 from mockserver import create_app
 from tests.contract import ContractClient
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[2] / "docs" / "dellin.md"
 ANY = "__any__"
 
 
 def dellin_section() -> str:
-    text = README.read_text(encoding="utf-8")
-    start = text.index("## Dellin: login and webhook subscriptions")
-    return text[start : text.index("\n## ", start + 1)]
+    return README.read_text(encoding="utf-8")
 
 
 def examples() -> list[tuple[list[str], object]]:

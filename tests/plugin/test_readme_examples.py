@@ -7,15 +7,11 @@ import pytest
 
 from .conftest import REPO
 
-SECTION = "## Use it in your tests"
 BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 
 
 def section_blocks() -> list[str]:
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    start = text.index(SECTION)
-    end = text.find("\n## ", start + len(SECTION))
-    return BLOCK.findall(text[start: end if end != -1 else len(text)])
+    return BLOCK.findall((REPO / "docs" / "pytest.md").read_text(encoding="utf-8"))
 
 
 def test_the_section_has_an_example_for_every_fixture():

@@ -5,12 +5,12 @@ from pathlib import Path
 from mockserver.scenario.loader import parse_text, validate
 from mockserver.scenario.runner import run_scenario
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[2] / "docs" / "scenarios.md"
 
 
 def readme_example() -> str:
     text = README.read_text(encoding="utf-8")
-    section = text[text.index("### A complete annotated example"):]
+    section = text[text.index("## A complete annotated example"):]
     return re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
 
 
