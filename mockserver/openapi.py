@@ -121,7 +121,8 @@ class _Bundler:
 # ------------------------------------------------------------------ operations
 def _error_responses(api: str, error_ref: dict) -> dict[str, dict]:
     """One response per HTTP status of the API's error table, listing its codes
-    and pinning the body's (first) code to them; the admin API has no codes."""
+    (in the description and in ``x-error-codes``) and pinning what the body
+    says of them; the admin API has no codes."""
     profile = profile_for(api)
     by_status: dict[int, list[int]] = {}
     for code in profile.codes():
@@ -136,6 +137,7 @@ def _error_responses(api: str, error_ref: dict) -> dict[str, dict]:
         listed = "; ".join(f"{code} {profile.title_of(code)}" for code in sorted(codes))
         out[str(status)] = {
             "description": f"An error in the {api} envelope, with one of these codes: {listed}",
+            "x-error-codes": sorted(codes),
             "content": {JSON: {"schema": {"allOf": [dict(error_ref), profile.code_schema(codes)]}}},
         }
     return out

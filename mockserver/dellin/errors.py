@@ -224,8 +224,9 @@ class DellinProfile:
         return [p.get("code") for p in problems if isinstance(p, dict) and "code" in p]
 
     def code_schema(self, codes: Iterable[int]) -> dict:
-        # the HTTP status is the first error's: only that one is pinned
-        return {"properties": {"errors": {"prefixItems": [{"properties": {"code": {"enum": sorted(codes)}}}]}}}
+        # later errors may carry codes of other statuses: what a status pins is metadata.status
+        statuses = sorted({self.status_of(code) for code in codes})
+        return {"properties": {"metadata": {"properties": {"status": {"enum": statuses}}}}}
 
     def unknown_code_message(self, code) -> str:
         return unknown_code_message(code)

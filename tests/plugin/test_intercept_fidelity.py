@@ -228,8 +228,8 @@ def test_userinfo_in_the_url_does_not_get_past_the_host(routed, library):
         admin = get("https://u:p@api.eu.navixy.com/__mock/state")
         dellin = get("https://u:p@api.eu.navixy.com/v1/webhooks")
         navixy_on_dellin = get("https://u:p@api.dellin.ru" + READ)
-    assert admin.status_code == 404 and admin.json()["status"]["code"] == 111
-    assert dellin.status_code == 404 and dellin.json()["status"]["code"] == 111
+    assert admin.status_code == 400 and admin.json()["status"]["code"] == 111
+    assert dellin.status_code == 400 and dellin.json()["status"]["code"] == 111
     assert navixy_on_dellin.status_code == 404 and navixy_on_dellin.json()["errors"][0]["code"] == 100002
 
 
