@@ -18,7 +18,7 @@ from .operations import operation_for_endpoint
 from .routes_table import route_modules
 from . import persistence
 from .runtime import MockRuntime
-from .security import require_admin_token
+from .security import guard_admin_request
 from .body import FORM_TYPES, RAW_BODY_ENVIRON
 from .web import HOST_API_ENVIRON, api_for_path, respond_error
 
@@ -118,13 +118,13 @@ class MockFlask(Flask):
 # lookup, so each step resolves them once.
 def _before_request(app):
     mock = app.extensions[EXTENSION]
-    _tag_request(app)
+    if _tag_request(app) == ADMIN:
+        guard_admin_request(mock)  # raises the refusal, before anything can change
+        return None
     if mock.faults.has_rules():
         answer = apply_request_faults()  # after tagging: rules match on api and operation
         if answer is not None:
             return answer
-    if mock.config.admin_token:
-        return require_admin_token()
     return None
 
 
@@ -150,6 +150,7 @@ def _tag_request(app):
         methods = profile_for(api).methods
         if methods is not None and req.url_rule is not None:
             raise MethodNotAllowed(valid_methods=list(methods))
+    return api
 
 
 def _view_operation(app, endpoint):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from os import PathLike
 from dataclasses import dataclass, field, fields, replace
 
 from .clock import MAX_DURATION_SECONDS, MODES
@@ -15,7 +16,8 @@ MiB = 1024 * 1024
 @dataclass(frozen=True)
 class MockConfig:
     scenario: object = "default"  # bundled name, file path, or a scenario document (dict)
-    scenario_dirs: tuple[str, ...] = ()  # extra folders searched for scenario names
+    scenario_dirs: tuple[str, ...] = ()  # folders whose files may be loaded by name, over HTTP too
+    allowed_hosts: tuple[str, ...] = ()  # Host names the admin API answers besides loopback and its own address
     clock_mode: str | None = None  # virtual | real; None: the scenario's, else virtual
     allow_http_webhooks: bool = False
     validate_requests: bool = True
@@ -80,6 +82,11 @@ def config_problems(config: MockConfig) -> list[str]:
         _count_problem("journal_size", config.journal_size),
         _count_problem("delivery_log_size", config.delivery_log_size),
     ]
+    for name in ("scenario_dirs", "allowed_hosts"):
+        value = getattr(config, name)
+        if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list)) \
+                or not all(isinstance(item, (str, PathLike)) for item in value):
+            problems.append(f"{name} must be a sequence of strings, got {value!r}")
     if config.retry_delays_from not in DELAYS_FROM:
         problems.append(f"retry_delays_from must be one of {', '.join(DELAYS_FROM)}, got {config.retry_delays_from!r}")
     if config.dellin_metadata_detail not in METADATA_DETAIL_CHOICES:

@@ -5,7 +5,7 @@ import json
 import threading
 from collections import deque
 
-from .clock import iso
+from .clock import iso, parse_instant
 
 DEFAULT_JOURNAL_SIZE = 1000
 
@@ -40,10 +40,28 @@ class Journal:
             self._entries.append(entry)
 
     def entries(self) -> list[dict]:
+        return self.select()
+
+    def select(self, keep=None, limit: int | None = None) -> list[dict]:
+        """The entries whose call ``keep(call)`` accepts (a ``JournalCall``),
+        the most recent ``limit`` of them, oldest first. Filtering runs on the
+        kept tuples: only the entries returned are turned into dicts."""
         with self._lock:
             items = list(self._entries)
             first_id = self._recorded - len(items) + 1
-        return [item if isinstance(item, dict) else _public(first_id + i, item) for i, item in enumerate(items)]
+        chosen = []
+        for index in range(len(items) - 1, -1, -1):
+            if limit is not None and len(chosen) >= limit:
+                break
+            if keep is None or keep(JournalCall(items[index])):
+                chosen.append(index)
+        chosen.reverse()
+        return [_public_item(first_id + index, items[index]) for index in chosen]
+
+    def count(self, keep) -> int:
+        with self._lock:
+            items = list(self._entries)
+        return sum(1 for item in items if keep(JournalCall(item)))
 
     def clear(self) -> None:
         with self._lock:
@@ -51,6 +69,62 @@ class Journal:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+class JournalCall:
+    """What a journal filter can see of one entry, read lazily from either
+    kind of item (a ``record_call`` tuple or a ``record`` dict)."""
+
+    __slots__ = ("_item",)
+
+    def __init__(self, item):
+        self._item = item
+
+    def _field(self, index: int, key: str):
+        item = self._item
+        return item.get(key) if isinstance(item, dict) else item[index]
+
+    @property
+    def time(self):
+        value = self._field(0, "time")
+        return parse_instant(value) if isinstance(value, str) else value
+
+    @property
+    def api(self):
+        return self._field(1, "api")
+
+    @property
+    def operation(self):
+        return self._field(2, "operation")
+
+    @property
+    def method(self):
+        return self._field(3, "method")
+
+    @property
+    def path(self):
+        return self._field(4, "path")
+
+    @property
+    def query(self) -> dict:
+        return self._field(5, "query") or {}
+
+    @property
+    def status(self):
+        item = self._item
+        if isinstance(item, dict):
+            return (item.get("response") or {}).get("status")
+        return item[8]
+
+    def body(self):
+        item = self._item
+        if isinstance(item, dict):
+            return (item.get("request") or {}).get("json")
+        return _parsed(item[6])
+
+
+def _public_item(id_: int, item) -> dict:
+    return item if isinstance(item, dict) else _public(id_, item)
 
 
 def _public(id_: int, item: tuple) -> dict:

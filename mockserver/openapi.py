@@ -32,8 +32,9 @@ TAGS = (
     {"name": "admin", "description": "The mock's own admin API under /__mock"},
 )
 
-# admin errors are AdminError values with any 4xx status; 401 is the token check
-ADMIN_ERROR_STATUSES = ("400", "401", "404", "405", "409", "413", "415", "422")
+# admin errors are AdminError values with any 4xx status; 401 is the token check,
+# 403 a foreign Host or Origin, 415 a body that is not JSON (or YAML for a scenario)
+ADMIN_ERROR_STATUSES = ("400", "401", "403", "404", "405", "409", "413", "415", "422")
 
 # APIs whose calls may come as HTML forms as well as JSON (docs: Navixy)
 FORM_APIS = frozenset({"navixy"})
@@ -161,8 +162,12 @@ def _request_body(operation: Operation, bundler: _Bundler) -> dict:
 
 def _operation_object(operation: Operation, method: str, bundler: _Bundler) -> dict:
     error_schema = operation.error_schema or error_schema_for_api(operation.api)
-    success = bundler.ref(operation.response_schema) if operation.response_schema else {"type": "object"}
-    responses = {str(operation.success_status): {"description": "Success", "content": {JSON: {"schema": success}}}}
+    if operation.media_type != JSON:
+        success = {"type": "string"}
+    else:
+        success = bundler.ref(operation.response_schema) if operation.response_schema else {"type": "object"}
+    content = {operation.media_type: {"schema": success}}
+    responses = {str(operation.success_status): {"description": "Success", "content": content}}
     responses.update(_error_responses(operation.api, bundler.ref(error_schema)))
     out = {
         "operationId": _operation_id(operation, method),

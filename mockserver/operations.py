@@ -20,6 +20,7 @@ class Operation:
     error_schema: str | None = None
     query_params: tuple[str, ...] = field(default=())
     success_status: int = 200  # the status of a successful answer (documented in OpenAPI)
+    media_type: str = "application/json"  # of a successful answer (the inspector page's files are not JSON)
 
     @property
     def endpoint(self) -> str:

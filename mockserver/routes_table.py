@@ -12,6 +12,7 @@ ROUTE_MODULES = (
     "mockserver.admin.routes",
     "mockserver.admin.faults",
     "mockserver.delivery.admin_routes",
+    "mockserver.inspector.routes",
 )
 
 

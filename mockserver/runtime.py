@@ -9,6 +9,7 @@ import copy
 import threading
 
 from .clock import Clock, REAL, VIRTUAL
+from .addresses import OwnAddresses
 from .config import MockConfig
 from .delivery.engine import DeliveryEngine
 from .delivery.scheduler import RetryScheduler
@@ -27,18 +28,26 @@ class MockRuntime:
         self.config = config or MockConfig()
         self.schemas = schemas or default_schemas()
         self._lock = threading.RLock()
+        # where the app is served, once a server has bound: webhooks may not lead back here
+        self.own_addresses = OwnAddresses()
         self.scenario = loader.load(self.config.scenario, self.config.scenario_dirs)
         self.clock = self._clock_for(self.scenario)
         self.journal = Journal(self.config.journal_size)
-        self.store = Store(self._seed(self.scenario), clock=self.clock, config=self.config)
+        self.store = Store(self._seed(self.scenario), clock=self.clock, config=self.config, own=self.own_addresses)
         self.faults = FaultRules(self.scenario.get("faults") or ())
         # the engine asks for the faults at each attempt: a reset swaps them
-        self.delivery = DeliveryEngine(self.store, self.clock, self.config, faults=lambda: self.faults)
+        self.delivery = DeliveryEngine(
+            self.store, self.clock, self.config, faults=lambda: self.faults, own=self.own_addresses
+        )
         self.delivery.on_scheduled = self._wake_scheduler
         self._scheduler: RetryScheduler | None = None
         self._sync_scheduler()
 
     # ------------------------------------------------------------ lifecycle
+    def listening_on(self, host: str, port: int) -> None:
+        """Record an address a server serves this mock on (called once it has bound)."""
+        self.own_addresses.add(host, port)
+
     def _clock_for(self, scenario: dict) -> Clock:
         settings = scenario.get("clock") or {}
         mode = self.config.clock_mode or settings.get("mode") or VIRTUAL
@@ -63,9 +72,14 @@ class MockRuntime:
             self.faults = FaultRules(self.scenario.get("faults") or ())
         self._sync_scheduler()
 
-    def load_scenario(self, source) -> dict:
-        """Validate first, then swap everything at once: a bad scenario changes nothing."""
-        scenario = loader.load(source, self.config.scenario_dirs)  # checks clock.start too
+    def load_scenario(self, source, *, names_only: bool = False) -> dict:
+        """Validate first, then swap everything at once: a bad scenario changes nothing.
+
+        ``names_only``: a string is a scenario name, never a path (what a
+        network client may ask for; the operator's own paths come through the
+        config)."""
+        read = loader.load_named if names_only else loader.load
+        scenario = read(source, self.config.scenario_dirs)  # checks clock.start too
         faults = FaultRules(scenario.get("faults") or ())
         with self._lock, self.store.lock:
             self._reseed_with_clock(scenario)

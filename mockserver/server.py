@@ -81,6 +81,14 @@ def serve(app, host: str, port: int, *, threads: int = DEFAULT_THREADS, on_ready
             signal.signal(sig, handler)
 
 
+def announce_address(app, host: str, port: int) -> None:
+    """Tell a mock app where it is served, once bound (port 0 is known only then)."""
+    extensions = getattr(app, "extensions", None) or {}
+    mock = extensions.get("mockserver")
+    if mock is not None:
+        mock.listening_on(host, port)
+
+
 class ThreadedServer:
     """An app on a real socket, served from a daemon thread.
 
@@ -98,6 +106,7 @@ class ThreadedServer:
         self.host = host
         self.port = self._server.effective_port
         self.url = f"http://{host}:{self.port}"
+        announce_address(app, host, self.port)
         self._thread = threading.Thread(target=self._server.run, name=f"mockserver:{self.port}", daemon=True)
         self._thread.start()
 

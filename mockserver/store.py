@@ -13,10 +13,11 @@ from .navixy.model import NavixyState
 
 
 class Store:
-    def __init__(self, seed: dict | None, *, clock, config):
+    def __init__(self, seed: dict | None, *, clock, config, own=None):
         self.lock = threading.RLock()
         self._clock = clock
         self._config = config
+        self._own = own  # the mock's own addresses, which no subscription may point at
         self._seed = seed or {}
         self._load(self._seed)
 
@@ -24,7 +25,7 @@ class Store:
         """Fresh domain objects for ``seed``; raises before anything is assigned."""
         return (
             NavixyState(seed.get("navixy")),
-            DellinState(seed.get("dellin"), clock=self._clock, config=self._config),
+            DellinState(seed.get("dellin"), clock=self._clock, config=self._config, own=self._own),
             # pending retries and the delivery log belong to this state: a reset clears them
             DeliveryState(self._config.delivery_log_size),
         )

@@ -2,7 +2,8 @@
 from ..operations import Operation
 
 
-def admin_operation(name, path, methods, summary, request_schema=None, response_schema=None, success_status=200):
+def admin_operation(name, path, methods, summary, request_schema=None, response_schema=None, success_status=200,
+                    query_params=(), media_type="application/json"):
     """A row of the route table for ``/__mock<path>``, named ``admin.<name>``."""
     return Operation(
         name=f"admin.{name}",
@@ -14,6 +15,8 @@ def admin_operation(name, path, methods, summary, request_schema=None, response_
         response_schema=response_schema,
         error_schema="admin/error.schema.json",
         success_status=success_status,
+        query_params=tuple(query_params),
+        media_type=media_type,
     )
 
 
@@ -29,8 +32,18 @@ CLOCK_ADVANCE = admin_operation(
     request_schema="admin/clock_advance_request.schema.json",
     response_schema="admin/clock_advance_response.schema.json",
 )
-REQUESTS_GET = admin_operation("requests.list", "/requests", ["GET"], "The request journal",
-                   response_schema="admin/journal.schema.json")
+REQUESTS_GET = admin_operation(
+    "requests.list", "/requests", ["GET"],
+    "The request journal, oldest first; filtered by api, operation, status (404 or 4xx) and since "
+    "(an ISO-8601 instant of the mock clock), and cut to the most recent limit calls. An unknown parameter is a 400",
+    response_schema="admin/journal.schema.json", query_params=("api", "operation", "status", "since", "limit"),
+)
+REQUESTS_COUNT = admin_operation(
+    "requests.count", "/requests/count", ["POST"],
+    "How many journaled calls match: api, operation, status, since, and a fault rule's method, path, query, body",
+    request_schema="admin/requests_count_request.schema.json",
+    response_schema="admin/requests_count.schema.json",
+)
 REQUESTS_DELETE = admin_operation("requests.clear", "/requests", ["DELETE"], "Clear the request journal",
                       response_schema="admin/status.schema.json")
 SCENARIOS_GET = admin_operation("scenarios.list", "/scenarios", ["GET"], "Scenarios that can be loaded",
@@ -41,5 +54,5 @@ OPENAPI = admin_operation("openapi", "/openapi.json", ["GET"], "This OpenAPI 3.1
 
 OPERATIONS = (
     HEALTH, RESET, STATE_GET, STATE_PUT, CLOCK_GET, CLOCK_ADVANCE,
-    REQUESTS_GET, REQUESTS_DELETE, SCENARIOS_GET, SCENARIOS_POST, OPENAPI,
+    REQUESTS_GET, REQUESTS_COUNT, REQUESTS_DELETE, SCENARIOS_GET, SCENARIOS_POST, OPENAPI,
 )

@@ -11,6 +11,7 @@ from ..errors import AdminError
 from ..scenario.loader import ScenarioError, available, parse_text
 from ..web import register, respond, runtime
 from . import operations as ops
+from .journal_query import filter_from_matcher, filter_from_query
 from .operations import OPERATIONS  # noqa: F401  (this module's rows of the route table)
 
 
@@ -81,7 +82,14 @@ def clock_advance():
 
 
 def requests_list():
-    return respond({"requests": runtime().journal.entries()})
+    keep, limit = filter_from_query(request.args)
+    return respond({"requests": runtime().journal.select(keep, limit)})
+
+
+def requests_count():
+    body = json_body()
+    schema_checked(ops.REQUESTS_COUNT.request_schema, body)
+    return respond({"count": runtime().journal.count(filter_from_matcher(body))})
 
 
 def requests_clear():
@@ -122,7 +130,7 @@ def scenario_document():
 def scenarios_load():
     source = scenario_document()
     try:
-        scenario = runtime().load_scenario(source)
+        scenario = runtime().load_scenario(source, names_only=True)
     except ScenarioError as exc:
         raise AdminError(str(exc), exc.problems, status=422) from None
     return respond({"loaded": scenario.get("name"), "description": scenario.get("description", "")})
@@ -142,6 +150,7 @@ VIEWS = {
     ops.CLOCK_GET: clock_get,
     ops.CLOCK_ADVANCE: clock_advance,
     ops.REQUESTS_GET: requests_list,
+    ops.REQUESTS_COUNT: requests_count,
     ops.REQUESTS_DELETE: requests_clear,
     ops.SCENARIOS_GET: scenarios_list,
     ops.SCENARIOS_POST: scenarios_load,

@@ -59,7 +59,8 @@ class _World:
 
 
 class DeliveryEngine:
-    def __init__(self, store, clock, config, faults, sender=None):
+    def __init__(self, store, clock, config, faults, sender=None, own=None):
+        self._own = own  # the mock's own addresses: never sent to (a seed may predate the bind)
         self._store = store
         self._clock = clock
         self._config = config
@@ -240,11 +241,13 @@ class DeliveryEngine:
 
     # ------------------------------------------------------------ one attempt
     def _attempt(self, job: _Job) -> Outcome:
-        from .sender import Outcome
+        from .sender import INVALID_URL, Outcome
 
         rule = self._faults().webhook_failure(job.url)
         if rule is not None:
             return Outcome.from_fault(rule)  # no network call at all
+        if self._own is not None and self._own.reaches_self_url(job.url):
+            return Outcome(False, None, INVALID_URL, "the url points at the mock itself; not sent")
         return self._sender.send(job.url, job.notification.body, job.notification.headers(job.attempt))
 
     def _apply(self, world: _World, job: _Job, outcome: Outcome) -> list[dict]:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from operator import attrgetter
 
 from ..clock import iso, parse_instant
+from ..credentials import same_secret
 from . import errors as codes, rules
 from .errors import DellinError
 from .orderset import OrderSet
@@ -141,10 +142,11 @@ def _check_order_numbers(numbers, field_name: str = "orderNumbers") -> None:
 
 # ---------------------------------------------------------------- the state
 class DellinState:
-    def __init__(self, seed: dict | None, *, clock, config, new_session_id=new_session_id):
+    def __init__(self, seed: dict | None, *, clock, config, new_session_id=new_session_id, own=None):
         seed = seed or {}
         self._clock = clock
         self._config = config
+        self._own = own  # the mock's own addresses (OwnAddresses), or None
         self._new_session_id = new_session_id
         self.appkeys: list[str] = list(seed.get("appkeys", rules.DEFAULT_APPKEYS))
         self.extra_event_types: list[str] = list(seed.get("event_types", []))
@@ -218,7 +220,7 @@ class DellinState:
         url = row.get("url", rules.DEFAULT_SUBSCRIPTION_URL)
         order_roles = row.get("orderRoles", rules.DEFAULT_ORDER_ROLES)
         try:
-            rules.check_url(url, allow_http=self._config.allow_http_webhooks)
+            self._check_url(url)
             if row.get("eventTypes") is not None:
                 rules.check_event_types(row["eventTypes"], self.event_types())
             _check_roles(order_roles)
@@ -276,7 +278,9 @@ class DellinState:
     def login(self, appkey: str, login: str, password: str) -> Session:
         self._check_appkey(appkey)
         user = self.users.get(login)
-        if user is None or not user.password or user.password != password:
+        # constant time, and the same work for an unknown login as for a wrong password
+        matches = same_secret(user.password if user is not None else "", password)
+        if user is None or not user.password or not matches:
             raise DellinError.of(codes.BAD_CREDENTIALS, "the login or the password is wrong / неверный логин или пароль", ["login", "password"])
         session = Session(
             id=self._new_session_id(), login=login, appkey=appkey, expires_at=self._clock.now() + self._session_ttl()
@@ -287,8 +291,10 @@ class DellinState:
     def session(self, appkey: str, session_id: str) -> Session:
         """The live session, after checking the appkey, then the session."""
         self._check_appkey(appkey)
-        session = self.sessions.get(session_id)
-        if session is None:
+        # the dict is keyed by Python's salted string hash, which a client cannot
+        # steer; the id itself is then compared in constant time
+        session = self.sessions.get(session_id) if isinstance(session_id, str) else None
+        if session is None or not same_secret(session.id, session_id):
             raise DellinError.of(codes.UNKNOWN_SESSION, "sessionID was never issued; log in first / сессия не найдена", ["sessionID"])
         if session.ended:
             raise DellinError.of(codes.UNKNOWN_SESSION, "sessionID was ended by logout; log in again / сессия закрыта", ["sessionID"])
@@ -325,8 +331,11 @@ class DellinState:
             )
         return sub
 
+    def _check_url(self, url) -> None:
+        rules.check_url(url, allow_http=self._config.allow_http_webhooks, own=self._own)
+
     def _checked_settings(self, url, event_types, order_roles, state) -> None:
-        rules.check_url(url, allow_http=self._config.allow_http_webhooks)
+        self._check_url(url)
         if event_types is not None:
             if not event_types:
                 raise DellinError.of(

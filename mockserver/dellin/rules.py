@@ -57,8 +57,10 @@ def is_order_number(value) -> bool:
     return isinstance(value, str) and 0 < len(value) <= MAX_ORDER_NUMBER_LENGTH
 
 
-def check_url(url: str, *, allow_http: bool) -> None:
-    """https, with a host; http too when the mock allows http receivers."""
+def check_url(url: str, *, allow_http: bool, own=None) -> None:
+    """https, with a host; http too when the mock allows http receivers; never
+    the mock's own address (``own``, an OwnAddresses), so no notification can
+    drive the mock itself."""
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -84,6 +86,10 @@ def check_url(url: str, *, allow_http: bool) -> None:
     problem = _unsendable(url, parts)
     if problem:
         raise DellinError.of(codes.WRONG_FORMAT, problem, ["url"], bad_values=[url])
+    if own is not None and own.reaches_self_url(url):
+        raise DellinError.of(
+            codes.WRONG_FORMAT, "url points at the mock itself; a receiver must listen elsewhere", ["url"], bad_values=[url]
+        )
 
 
 def _unsendable(url: str, parts: SplitResult) -> str | None:

@@ -15,7 +15,7 @@ def scenario_problems(doc: dict) -> list[tuple[str, str]]:
     out = list(clock_problems(doc.get("clock") or {}))
     if "faults" in doc:
         out.extend(rules_problems(doc["faults"], "faults"))
-    out.extend(steps_problems(doc.get("steps") or []))
+    out.extend(steps_problems(doc.get("steps") or [], declared=doc.get("variables") or {}))
     if not out:  # the state is built on the scenario's clock, so only once the rest holds
         out.extend(state_problems(doc.get("state") or {}, (doc.get("clock") or {}).get("start")))
     return out
@@ -32,9 +32,11 @@ def clock_problems(clock: dict) -> list[tuple[str, str]]:
     return []
 
 
-def steps_problems(steps: list) -> list[tuple[str, str]]:
+def steps_problems(steps: list, declared=()) -> list[tuple[str, str]]:
+    """Steps' own problems, and ``${name}``s used before a step saves them
+    (names the scenario's ``variables`` declare are known from the start)."""
     out = []
-    saved: list[str] = []
+    saved: list[str] = list(declared)
     for index, step in enumerate(steps):
         where = f"steps[{index}]"
         actions = [k for k in STEP_ACTIONS if k in step]

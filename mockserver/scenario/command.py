@@ -3,13 +3,23 @@ from __future__ import annotations
 
 import sys
 
+import requests
+from requests.utils import get_environ_proxies
+
 from .loader import ScenarioError, load
 from .runner import has_admin_api, run_scenario
 
 
-def run_command(sources: list[str], target: str | None = None, admin_token: str | None = None, out=None) -> int:
+def run_command(sources: list[str], target: str | None = None, admin_token: str | None = None, out=None, *,
+                strict_schema: bool = False, variables: dict | None = None, ca_bundle: str | None = None) -> int:
     """Load every scenario first (any bad one fails the run), then run them in
-    order; 0 only when no step failed."""
+    order; 0 only when no step failed.
+
+    Against a ``target``, every answer is also held against the schemas and
+    error tables; the drift found is reported apart from the steps, and
+    fails the run only with ``strict_schema``. ``variables`` override the
+    scenarios' own; ``ca_bundle`` verifies an https target.
+    """
     out = out or sys.stdout
     docs, failed = [], 0
     for source in sources:
@@ -18,36 +28,63 @@ def run_command(sources: list[str], target: str | None = None, admin_token: str 
         except ScenarioError as exc:
             failed += 1
             print(f"FAIL {exc}", file=out, flush=True)
+    run = _Run(out, failed, variables or {}, strict_schema)
     if target:
-        admin = has_admin_api(target, admin_token=admin_token)
+        session = requests.Session()
+        if ca_bundle:
+            # requests lets REQUESTS_CA_BUNDLE override a session's own CA; the
+            # environment still gives the proxies
+            session.trust_env = False
+            session.verify = ca_bundle
+            session.proxies = get_environ_proxies(target)
+        admin = has_admin_api(target, session, admin_token=admin_token)
         note = "" if admin else ": it has no /__mock admin API, so admin-only steps are skipped"
         print(f"target {target}{note}", file=out, flush=True)
-        return _run_all(docs, target, admin, admin_token, out, failed)
+        return run.all(docs, target, admin, admin_token, session, check_drift=True)
     from ..app import create_app
     from ..server import ThreadedServer
 
     # loopback http receivers (${receiver_url}) must be allowed
     with ThreadedServer(create_app(allow_http_webhooks=True)) as server:
         print(f"mock started at {server.url}", file=out, flush=True)
-        return _run_all(docs, server.url, True, None, out, failed)
+        return run.all(docs, server.url, True, None, None, check_drift=False)
 
 
-def _run_all(docs, base_url, admin, admin_token, out, failed) -> int:
-    counts = {"passed": 0, "failed": 0, "skipped": 0}
-    for doc in docs:
-        print(f"scenario {doc['name']}", file=out, flush=True)
+class _Run:
+    def __init__(self, out, failed: int, variables: dict, strict_schema: bool):
+        self.out, self.failed, self.variables, self.strict = out, failed, variables, strict_schema
 
-        def show(result):
-            counts[result.status] += 1
-            print("  " + result.report().replace("\n", "\n  "), file=out, flush=True)
+    def say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
 
-        run_scenario(doc, base_url, admin=admin, admin_token=admin_token, on_result=show)
-        if not doc.get("steps"):
-            print("  (no steps)", file=out, flush=True)
-    total_failed = counts["failed"] + failed
-    print(
-        f"{len(docs)} scenario(s): {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped"
-        + (f", {failed} could not be loaded" if failed else ""),
-        file=out, flush=True,
-    )
-    return 1 if total_failed else 0
+    def all(self, docs, base_url, admin, admin_token, session, check_drift: bool) -> int:
+        counts = {"passed": 0, "failed": 0, "skipped": 0}
+        drift_total = 0
+        for doc in docs:
+            self.say(f"scenario {doc['name']}")
+
+            def show(result):
+                counts[result.status] += 1
+                self.say("  " + result.report().replace("\n", "\n  "))
+
+            drift: list | None = [] if check_drift else None
+            run_scenario(doc, base_url, admin=admin, admin_token=admin_token, session=session, on_result=show,
+                         variables=self.variables, drift=drift)
+            if not doc.get("steps"):
+                self.say("  (no steps)")
+            if drift:
+                drift_total += len(drift)
+                verdict = "failures (--strict-schema)" if self.strict else "not step failures"
+                self.say(f"  schema drift: {len(drift)} finding(s), {verdict}")
+                for index, finding in drift:
+                    self.say(f"    step {index + 1}: {finding.line()}")
+        summary = (
+            f"{len(docs)} scenario(s): {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped"
+        )
+        if check_drift:
+            summary += f"; {drift_total} schema drift finding(s)"
+        if self.failed:
+            summary += f", {self.failed} could not be loaded"
+        self.say(summary)
+        broken = counts["failed"] + self.failed + (drift_total if self.strict else 0)
+        return 1 if broken else 0

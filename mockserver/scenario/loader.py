@@ -44,16 +44,66 @@ def _is_file(path: Path) -> bool:
         return False
 
 
+def looks_like_path(source: str) -> bool:
+    """A file name with a scenario suffix, or anything with a folder in it."""
+    return Path(source).suffix in SUFFIXES or "/" in source or "\\" in source
+
+
 def find(name: str, extra_dirs=()) -> Path:
-    path = Path(name)
-    if path.suffix in SUFFIXES and _is_file(path):
-        return path
+    """A file the operator named (a path is read as a path), else a name in the folders."""
+    if looks_like_path(name):
+        path = Path(name)
+        if _is_file(path):
+            return path
+        raise ScenarioError(name, ["no such file"])
     for folder in search_dirs(extra_dirs):
         for suffix in SUFFIXES:
             candidate = folder / f"{name}{suffix}"
             if _is_file(candidate):
                 return candidate
     raise ScenarioError(name, [f"no scenario named {name!r} (looked in {', '.join(map(str, search_dirs(extra_dirs)))})"])
+
+
+def find_named(name: str, extra_dirs=()) -> Path:
+    """A scenario asked for by name over the network: a bundled one, or a file
+    directly inside one of the operator's folders (``demo`` or ``demo.yaml``).
+
+    Anything else (a path, ``..``, a symlink out of the folder, a file that is
+    not there) gets one and the same refusal, which says nothing of what
+    exists where.
+    """
+    if _plain_file_name(name):
+        stem_given = Path(name).suffix in SUFFIXES
+        for folder in search_dirs(extra_dirs):
+            names = [name] if stem_given else [f"{name}{suffix}" for suffix in SUFFIXES]
+            for candidate_name in names:
+                found = _inside(folder, candidate_name)
+                if found is not None:
+                    return found
+    raise ScenarioError(
+        str(name),
+        ["no such scenario: a name must be a bundled scenario or a file in a --scenario-dir folder "
+         "(GET /__mock/scenarios lists them)"],
+    )
+
+
+def _plain_file_name(name) -> bool:
+    return (
+        isinstance(name, str) and 0 < len(name) <= 255 and name not in (".", "..")
+        and not any(ch in name for ch in "/\\\0:") and not name.startswith(".")
+    )
+
+
+def _inside(folder: Path, file_name: str) -> Path | None:
+    """``folder/file_name`` if it is a file whose real path is inside ``folder``."""
+    try:
+        root = folder.resolve(strict=True)
+        real = (folder / file_name).resolve(strict=True)
+    except (OSError, RuntimeError, ValueError):  # missing, a symlink loop, a bad name
+        return None
+    if real.parent != root or not _is_file(real):
+        return None
+    return real
 
 
 # ------------------------------------------------------------------ parsing
@@ -213,6 +263,13 @@ def load(source, extra_dirs=()) -> dict:
     return read_file(find(str(source), extra_dirs))
 
 
+def load_named(source, extra_dirs=()) -> dict:
+    """As ``load``, but a string is only ever a name (see ``find_named``)."""
+    if isinstance(source, dict):
+        return load(source)
+    return read_file(find_named(source, extra_dirs))
+
+
 def _jsonable_document(doc: dict) -> dict:
     try:
         return _jsonable(doc)
@@ -234,8 +291,9 @@ def available(extra_dirs=()) -> list[dict]:
     the bundled ones. A file that does not load is listed with the reason."""
     out, seen = [], set()
     for folder in [Path(d) for d in extra_dirs]:
-        for path in sorted(p for p in folder.glob("*") if p.suffix in SUFFIXES and p.is_file()):
-            if path.stem in seen:
+        for path in sorted(p for p in folder.glob("*") if p.suffix in SUFFIXES and _plain_file_name(p.name)):
+            # what a name loads, and nothing else: a symlink out of the folder is not listed
+            if path.stem in seen or _inside(folder, path.name) is None:
                 continue
             seen.add(path.stem)
             try:

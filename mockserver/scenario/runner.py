@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import requests
 
@@ -71,7 +72,10 @@ def has_admin_api(base_url: str, session=None, *, admin_token: str | None = None
     headers = {ADMIN_TOKEN_HEADER: admin_token} if admin_token else {}
     try:
         answer = session.get(base_url.rstrip("/") + ADMIN + "/health", headers=headers, timeout=timeout)
-        return answer.status_code == 200 and answer.json().get("status") == "ok"
+        health = answer.json()
+        # a proxy in front of a provider answers health itself, and says
+        # whether the mock's admin API is behind it
+        return answer.status_code == 200 and health.get("status") == "ok" and health.get("target_admin", True)
     except (requests.RequestException, ValueError, AttributeError):
         return False
 
@@ -87,6 +91,7 @@ def run_scenario(
     timeout: float = DEFAULT_TIMEOUT,
     on_result=None,
     variables: dict | None = None,
+    drift: list | None = None,
 ) -> list[StepResult]:
     """Run ``doc``'s steps against ``base_url``; one result per step.
 
@@ -95,10 +100,13 @@ def run_scenario(
     clock and faults) through ``POST /__mock/scenarios``. The first failure
     stops the run; the steps after it are reported skipped. ``on_result`` is
     called with each result as soon as it is known. ``variables`` seed
-    ``${name}``; ``base_url`` is always set, and ``receiver_url`` starts a
+    ``${name}`` over the scenario's own ``variables``; ``base_url`` is always set, and ``receiver_url`` starts a
     loopback receiver for the run when a step uses it and none is given.
+    ``drift``: a list that gets ``(step index, finding)`` for every way an
+    answer departs from the schemas and error tables (kept apart from the
+    steps' own verdicts).
     """
-    variables = {"base_url": base_url.rstrip("/"), **(variables or {})}
+    variables = {"base_url": base_url.rstrip("/"), **(doc.get("variables") or {}), **(variables or {})}
     if "receiver_url" not in variables and any(n == "receiver_url" for _, n in references(doc.get("steps") or [])):
         from .receiver import LocalReceiver
 
@@ -106,8 +114,10 @@ def run_scenario(
             return run_scenario(
                 doc, base_url, admin=admin, load=load, session=session, admin_token=admin_token,
                 timeout=timeout, on_result=on_result, variables={**variables, "receiver_url": receiver.url},
+                drift=drift,
             )
     runner = _Runner(base_url, session or requests.Session(), admin, admin_token, timeout)
+    runner.drift = drift
     runner.saved.update(variables)
     results: list[StepResult] = []
 
@@ -150,6 +160,8 @@ class _Runner:
         self.timeout = timeout
         self.admin_headers = {ADMIN_TOKEN_HEADER: admin_token} if admin_token else {}
         self.saved: dict = {}
+        self.drift: list | None = None
+        self.index = -1
 
     # ------------------------------------------------------------ plumbing
     def _admin_call(self, method: str, path: str, body=None):
@@ -175,6 +187,7 @@ class _Runner:
         return StepResult(-1, "load", title, PASSED)
 
     def step(self, index: int, step: dict, kind: str, title: str) -> StepResult:
+        self.index = index
         try:
             action = {k: v for k, v in step.items() if k not in ("save", "name")}
             action = substitute(action, self.saved, f"steps[{index}]")
@@ -220,12 +233,25 @@ class _Runner:
         }
         if expect.get("dropped"):
             raise StepFailed(f"expected the connection to be dropped, got an answer {answer.status_code}: {_clip(answer.text)}")
+        if self.drift is not None:
+            self._check_drift(answer)
         self._check_response(expect, response, answer.text)
         for name, where in save.items():
             value = _pick(response, where)
             if value is ABSENT:
                 raise StepFailed(f"cannot save {name}: {where} is not in the response", _clip(answer.text))
             self.saved[name] = value
+
+    def _check_drift(self, answer) -> None:
+        from ..contract.drift import check_exchange
+        from ..contract.exchange import from_response
+
+        exchange = from_response(answer)
+        prefix = urlsplit(self.base).path.rstrip("/")
+        if prefix and exchange.path.startswith(prefix + "/"):
+            exchange.path = exchange.path[len(prefix):]
+        findings = check_exchange(exchange)
+        self.drift.extend((self.index, finding) for finding in findings or ())
 
     def _check_response(self, expect: dict, response: dict, text: str) -> None:
         problems = []

@@ -29,6 +29,12 @@ def test_wheel_holds_schemas_and_scenarios(wheel):
         assert "mockserver/_data/scenarios/" + scenario.name in names
 
 
+def test_wheel_holds_the_inspector_page(wheel):
+    names = set(wheel.namelist())
+    for name in ("index.html", "inspector.js", "inspector.css"):
+        assert "mockserver/inspector/page/" + name in names
+
+
 def test_wheel_registers_the_cli_and_the_plugin(wheel):
     (entry_points,) = [n for n in wheel.namelist() if n.endswith("entry_points.txt")]
     text = wheel.read(entry_points).decode()

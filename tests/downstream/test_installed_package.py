@@ -55,3 +55,29 @@ def test_the_bundled_scenarios_ship_in_the_wheel_and_run_as_items(venv_python, t
     result = run([str(venv_python), "-m", "pytest", "-p", "no:cacheprovider", str(scenarios)], cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert " passed" in result.stdout
+
+
+@pytest.mark.live
+def test_the_installed_package_serves_the_inspector_page_behind_an_admin_token(venv_python, tmp_path):
+    from ..inspector.page import Page, browser_or_skip
+
+    token = "installed-t0ken"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    server = subprocess.Popen(
+        [str(venv_python.parent / "mockserver"), "serve", "--port", "0", "--admin-token", token, "--quiet"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        first = server.stdout.readline()
+        listening = re.search(r"listening on (http://\S+)", first)
+        assert listening, first + server.stdout.read() if server.poll() is not None else first
+        with browser_or_skip() as driver:
+            # a link that carries the token in its fragment, which never reaches the server
+            page = Page(driver, listening.group(1)).open("#token=" + token)
+            page.live()
+            page.wait_js("return document.querySelectorAll('#navixy-rows tr[data-hash]').length > 0", "the Navixy users")
+            page.wait_js("return document.querySelectorAll('#scenario-rows li').length > 0", "the bundled scenarios")
+            assert token not in driver.current_url
+    finally:
+        server.terminate()
+        server.wait(10)

@@ -88,3 +88,18 @@ def test_the_bundled_scenarios_pass_as_items(runner):
     result = runner.run(str(REPO / "scenarios"), "--rootdir", str(REPO))
     outcomes = result.parseoutcomes()
     assert outcomes.get("passed", 0) >= 1 and "failed" not in outcomes, result.stdout.str()
+
+
+def test_load_scenario_reads_a_file_at_any_path_itself_and_sends_the_document(runner, tmp_path):
+    """The admin API loads only names over HTTP; the plugin reads the file here."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    path = elsewhere / "anywhere.json"
+    path.write_text('{"name": "anywhere", "state": {"navixy": {"users": [{"hash": "%s"}]}}}' % ("a" * 32))
+    runner.pytester.makepyfile(
+        f"""
+        def test_load(mock):
+            assert mock.load_scenario({str(path)!r})["loaded"] == "anywhere"
+        """
+    )
+    runner.run_subprocess().assert_outcomes(passed=1)
