@@ -13,5 +13,5 @@ ALL = (
     ("orders", "orders page and check, 1,000 vs 100,000", orders_scale.run),
     ("retries", "1,000 failing subscriptions, 3,000 retries", retries.run),
     ("memory", "memory with 1,000,000 order numbers", memory.run),
-    ("pytest", "500 trivial tests: mock vs pytest-httpserver", pytest_suites.run),
+    ("pytest", "500 trivial tests: mock vs responses and pytest-httpserver", pytest_suites.run),
 )

@@ -2,7 +2,7 @@
 
 One ``delivery/read`` call, repeated, through:
 - ``mock_client``: the app's Flask test client;
-- the interceptor (``pytest_plugin.intercept``): ``requests`` to the real
+- the interceptor (``mockserver.testing.intercept``): ``requests`` to the real
   base URL ``https://api.eu.navixy.com/v2``, routed to the app in process;
 - the baseline: the same app on a real socket (``ThreadedServer``, as the
   ``mock_server`` fixture runs it) through a keep-alive ``requests.Session``.
@@ -103,9 +103,9 @@ def run() -> list[dict]:
     from mockserver.server import ThreadedServer
 
     try:
-        from pytest_plugin.intercept import intercept
+        from mockserver.testing import intercept
     except ImportError as exc:
-        raise NotAvailable(f"pytest_plugin.intercept: {exc}") from None
+        raise NotAvailable(f"mockserver.testing: {exc}") from None
     try:
         import httpx
     except ImportError:

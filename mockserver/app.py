@@ -11,16 +11,21 @@ from flask.signals import request_tearing_down
 from flask.sessions import NullSession, SessionInterface
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from .config import MockConfig
-from .errors import ADMIN, ApiError, profile_for
-from .fault_injection import apply_request_faults
-from .operations import operation_for_endpoint
-from .routes_table import route_modules
 from . import persistence
+from .admin import routes as admin_routes
+from .apis import ADMIN, HOST_API_ENVIRON, api_for_path
+from .body import FORM_TYPES, RAW_BODY_ENVIRON
+from .config import MockConfig
+from .dellin import routes as dellin_routes
+from .errors import ApiError, profile_for
+from .faults.apply import apply_request_faults
+from .inspector import routes as inspector_routes
+from .navixy import routes as navixy_routes
+from .operation import Operation
+from .registry import OPERATIONS
 from .runtime import MockRuntime
 from .security import guard_admin_request
-from .body import FORM_TYPES, RAW_BODY_ENVIRON
-from .web import HOST_API_ENVIRON, api_for_path, respond_error
+from .web import respond_error
 
 log = logging.getLogger("mockserver")
 access_log = logging.getLogger("mockserver.access")
@@ -49,8 +54,7 @@ def create_app(config: MockConfig | None = None, **overrides) -> Flask:
     app.extensions[EXTENSION] = mock
     app.extensions[OPERATION_NAMES] = {}
 
-    for module in route_modules():
-        app.register_blueprint(module.blueprint())
+    _add_routes(app)
 
     persistence.install(app, mock)
     app.register_error_handler(ApiError, _render_api_error)
@@ -61,6 +65,23 @@ def create_app(config: MockConfig | None = None, **overrides) -> Flask:
 
 def runtime_of(app: Flask) -> MockRuntime:
     return app.extensions[EXTENSION]
+
+
+# every API's views, by operation; the registry says which operations there are
+VIEWS = {**navixy_routes.VIEWS, **dellin_routes.VIEWS, **admin_routes.VIEWS, **inspector_routes.VIEWS}
+
+
+def _add_routes(app: Flask) -> None:
+    for operation in OPERATIONS:
+        _add_route(app, operation, VIEWS[operation])
+
+
+def _add_route(app: Flask, operation: Operation, view) -> None:
+    view.operation = operation
+    # an OPTIONS the registry does not list is a 405 in the API's envelope,
+    # not Flask's automatic empty text/html 200
+    view.provide_automatic_options = False
+    app.add_url_rule(operation.path, endpoint=operation.endpoint, view_func=view, methods=list(operation.methods))
 
 
 # ------------------------------------------------------------------ hooks
@@ -114,6 +135,17 @@ class MockFlask(Flask):
         return None
 
 
+def _starts_with_two_slashes(environ) -> bool:
+    """Whether the path asked for began ``//``.
+
+    Servers and werkzeug's routing both strip leading slashes (waitress keeps
+    the request line in REQUEST_URI, gunicorn in RAW_URI), so ``//v1/webhooks``
+    would be served as ``/v1/webhooks``: a path that is no endpoint, which
+    must be a 404 as ``/v1//webhooks`` is."""
+    raw = environ.get("REQUEST_URI") or environ.get("RAW_URI") or environ.get("PATH_INFO") or ""
+    return raw.startswith("//")
+
+
 # Each use of the ``g``/``request``/``current_app`` proxies costs a context
 # lookup, so each step resolves them once.
 def _before_request(app):
@@ -133,16 +165,17 @@ def _tag_request(app):
     api = api_for_path(req.path)
     host_api = req.environ.get(HOST_API_ENVIRON)
     foreign = host_api is not None and host_api != api
+    # a real host's call to a path its API does not have (Dellin's host has
+    # no /v2, Navixy's only /v2): that API's 404, not another API's answer
+    stray = foreign or _starts_with_two_slashes(req.environ)
     # ``g`` keeps its attributes in its __dict__: one update instead of four setattrs
     vars(g._get_current_object()).update(
         started=time.perf_counter(),
         api=host_api if foreign else api,
-        operation=None if foreign else req.url_rule and _view_operation(app, req.url_rule.endpoint),
+        operation=None if stray else req.url_rule and _view_operation(app, req.url_rule.endpoint),
         faults_fired=[],
     )
-    if foreign:
-        # a real host's call to a path its API does not have (Dellin's host has
-        # no /v2, Navixy's only /v2): that API's 404, not another API's answer
+    if stray:
         raise NotFound()
     if req.method == "HEAD":
         # werkzeug answers HEAD wherever GET is routed, but an API whose GET
@@ -162,7 +195,8 @@ def _view_operation(app, endpoint):
         pass
     func = app.view_functions.get(endpoint)
     operation = getattr(func, "operation", None)
-    name = names[endpoint] = operation.name if operation else operation_for_endpoint(endpoint)
+    # a route added by others (a test's on ``mock_app``) is named by its endpoint
+    name = names[endpoint] = operation.name if operation else endpoint
     return name
 
 
@@ -202,6 +236,11 @@ def _render(error: ApiError):
 
 
 def _render_api_error(error: ApiError):
+    return _render(error)
+
+
+def render_error(error: ApiError):
+    """An error answer in its API's envelope, for a step outside any view."""
     return _render(error)
 
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
+from .apis import ADMIN_TOKEN_HEADER
 from .config import MockConfig
 
 
@@ -61,6 +63,12 @@ def _proxy(args) -> int:
     return proxy_command(args)
 
 
+def _verify(args) -> int:
+    from .contract.command import verify_command
+
+    return verify_command(args)
+
+
 def _scenarios(args) -> int:
     from .scenario.loader import bundled
 
@@ -90,7 +98,8 @@ def _run(args) -> int:
         print("mockserver: --strict-schema needs --target (drift is checked against a target)", file=sys.stderr)
         return 2
     return run_command(args.scenarios, target=args.target, admin_token=args.admin_token,
-                       strict_schema=args.strict_schema, variables=variables, ca_bundle=args.target_ca)
+                       strict_schema=args.strict_schema, variables=variables, ca_bundle=args.target_ca,
+                       keep_going=args.keep_going)
 
 
 def _validate(args) -> int:
@@ -117,18 +126,52 @@ def _openapi(args) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a bad flag said in one line (no usage block) and exit status 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number: use 0 to 65535 (0 picks a free one)")
+    return port
+
+
+def positive_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"{count} is too few: at least 1")
+    return count
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mockserver", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="mockserver", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="serve the mock on a production WSGI server (waitress)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080, help="0 picks a free port (printed on start)")
-    serve.add_argument("--scenario", default="default", help="a bundled scenario name or a YAML file")
-    serve.add_argument("--clock", choices=["virtual", "real"], default=None)
-    serve.add_argument("--admin-token", default=None)
-    serve.add_argument("--allow-http-webhooks", action="store_true")
-    serve.add_argument("--state-file", default=None)
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="the address to listen on (default 127.0.0.1; any other needs --admin-token)")
+    serve.add_argument("--port", type=port_number, default=8080,
+                       help="the port to listen on, 0 to 65535 (default 8080; 0 picks a free one, printed on start)")
+    serve.add_argument("--scenario", default="default",
+                       help="a bundled scenario name, a name in a --scenario-dir folder, or a scenario file")
+    serve.add_argument("--clock", choices=["virtual", "real"], default=None,
+                       help="the clock's mode (default: the scenario's, else virtual)")
+    serve.add_argument("--admin-token", default=None, metavar="TOKEN",
+                       help="require this token in X-Mock-Admin-Token on every admin call")
+    serve.add_argument("--allow-http-webhooks", action="store_true",
+                       help="accept http (not only https) webhook URLs")
+    serve.add_argument("--state-file", default=None, metavar="PATH",
+                       help="keep the state in this file: written after every change, restored on start")
     serve.add_argument(
         "--scenario-dir", action="append", default=[], metavar="DIR",
         help="a folder whose scenario files may be loaded by name, over the admin API too (repeatable)",
@@ -137,39 +180,62 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-host", action="append", default=[], metavar="NAME",
         help="a Host name the admin API answers besides loopback names and the listening address (repeatable)",
     )
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--threads", type=positive_count, default=8,
+                       help="worker threads serving requests (at least 1; default 8)")
     serve.add_argument("--quiet", action="store_true", help="no access log")
     serve.set_defaults(func=_serve)
 
     proxy = sub.add_parser("proxy", help="a validating, recording reverse proxy in front of a provider (or the mock)")
     proxy.add_argument("--target", required=True, help="the provider's base URL, e.g. https://api.dellin.ru")
-    proxy.add_argument("--host", default="127.0.0.1")
-    proxy.add_argument("--port", type=int, default=8081, help="0 picks a free port (printed on start)")
+    proxy.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
+    proxy.add_argument("--port", type=port_number, default=8081,
+                       help="the port to listen on, 0 to 65535 (default 8081; 0 picks a free one, printed on start)")
     proxy.add_argument("--record", default=None, metavar="FILE", help="write the exchanges as a scenario on exit")
     proxy.add_argument("--target-ca", default=None, metavar="FILE", help="a CA bundle to verify the target's TLS with")
-    proxy.add_argument("--admin-token", default=None)
+    proxy.add_argument("--admin-token", default=None, metavar="TOKEN",
+                       help="require this token in X-Mock-Admin-Token on every admin call")
     proxy.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                        help="a further Host name the admin API answers to")
-    proxy.add_argument("--threads", type=int, default=8)
+    proxy.add_argument("--threads", type=positive_count, default=8,
+                       help="worker threads serving requests (at least 1; default 8)")
     proxy.add_argument("--quiet", action="store_true", help="no line per exchange (findings are still logged)")
     proxy.set_defaults(func=_proxy)
+
+    verify = sub.add_parser(
+        "verify", help="a bundled, self-cleaning check of a provider (credentials from the environment)",
+        description="Credentials: NAVIXY_HASH for Navixy; DELLIN_APPKEY, DELLIN_LOGIN and DELLIN_PASSWORD for "
+                    "Dellin (optional: DELLIN_WEBHOOK_URL, DELLIN_ORDER_NUMBER for --allow-writes).",
+    )
+    verify.add_argument("--target", required=True, help="the provider's base URL, e.g. https://api.dellin.ru")
+    verify.add_argument("--api", action="append", choices=["navixy", "dellin"], default=[],
+                        help="check this API (repeatable); default: every API whose credentials are set")
+    verify.add_argument("--allow-writes", action="store_true",
+                        help="also run calls that change the provider's state, and undo them")
+    verify.add_argument("--junit", default=None, metavar="FILE", help="write the results as JUnit XML")
+    verify.add_argument("--target-ca", default=None, metavar="FILE", help="a CA bundle to verify the target's TLS with")
+    verify.add_argument("--timeout", type=float, default=30.0, help="seconds per call")
+    verify.set_defaults(func=_verify)
 
     scenarios = sub.add_parser("scenarios", help="list the bundled scenarios")
     scenarios.set_defaults(func=_scenarios)
 
     run = sub.add_parser("run", help="run scenarios' steps against a mock it starts, or against --target")
-    run.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="a bundled scenario name or a YAML file")
+    run.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                     help="a bundled scenario name, or a scenario file (anything with a folder or a "
+                          ".yaml/.yml/.json suffix is read as a file)")
     run.add_argument("--target", default=None, help="a base URL to test instead of starting a mock")
-    run.add_argument("--admin-token", default=None, help="sent as X-Mock-Admin-Token to the target's admin API")
+    run.add_argument("--admin-token", default=None, help=f"sent as {ADMIN_TOKEN_HEADER} to the target's admin API")
     run.add_argument("--strict-schema", action="store_true",
                      help="with --target: schema drift in the answers fails the run")
     run.add_argument("--var", action="append", default=[], metavar="NAME[=VALUE]",
                      help="set ${NAME} (NAME alone: from the environment); overrides the scenario's variables")
     run.add_argument("--target-ca", default=None, metavar="FILE", help="a CA bundle to verify an https target with")
+    run.add_argument("--keep-going", action="store_true",
+                     help="run every step even after one fails (a recording then shows every difference)")
     run.set_defaults(func=_run)
 
     validate = sub.add_parser("validate", help="validate scenario files")
-    validate.add_argument("files", nargs="+")
+    validate.add_argument("files", nargs="+", metavar="FILE", help="a scenario file (YAML or JSON)")
     validate.set_defaults(func=_validate)
 
     openapi = sub.add_parser("openapi", help="print the OpenAPI 3.1 document of the mocked APIs")
@@ -179,4 +245,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        status = args.func(args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at the interpreter's exit
+        return status
+    except BrokenPipeError:
+        # the reader went away (``mockserver openapi | head -1``): stop quietly; stdout
+        # goes to devnull so that the interpreter's final flush does not fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Iterable, Protocol
 
-NAVIXY, DELLIN, ADMIN = "navixy", "dellin", "admin"
+from .apis import ADMIN, DELLIN, NAVIXY
 
 
 class ApiError(Exception):

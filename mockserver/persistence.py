@@ -18,6 +18,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from flask import g, request
+
 from .clock import VIRTUAL, ClockRangeError, checked_clock_instant, iso
 
 FORMAT = "mockserver-state/1"
@@ -63,13 +65,10 @@ def _fsync_folder(folder: Path) -> None:
 
 # ------------------------------------------------------------------ snapshot
 def snapshot(mock) -> dict:
-    """What a restarted mock needs: the state, the pending deliveries (when
-    the runtime keeps any) and, for a virtual clock, the time."""
+    """What a restarted mock needs: the state, the pending deliveries and,
+    for a virtual clock, the time."""
     with mock.store.lock:
-        document = {"format": FORMAT, "state": mock.dump_state()}
-        pending = getattr(mock, "dump_pending", None)
-        if pending is not None:
-            document["pending"] = pending()
+        document = {"format": FORMAT, "state": mock.dump_state(), "pending": mock.dump_pending()}
         document["clock"] = {"mode": mock.clock.mode, "now": iso(mock.clock.now())}
     return document
 
@@ -104,9 +103,8 @@ def restore(mock, document: dict, path: Path) -> None:
         raise StateFileError(f"{path}: the saved state does not hold together: {exc}") from None
     if saved_now is not None:
         mock.clock.move_to(saved_now)
-    load_pending = getattr(mock, "restore_pending", None)
-    if load_pending is not None and "pending" in document:
-        load_pending(document["pending"])
+    if "pending" in document:
+        mock.restore_pending(document["pending"])
 
 
 def _saved_virtual_now(mock, document: dict, path: Path):
@@ -121,45 +119,124 @@ def _saved_virtual_now(mock, document: dict, path: Path):
         raise StateFileError(f"{path}: clock.now: {exc}") from None
 
 
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Temporary files of writes a killed process never finished (only ever
+    read by nobody: the state file is replaced whole, or not at all)."""
+    removed = []
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            stale.unlink()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise StateFileError(f"{stale}: cannot remove a stale temporary file: {exc.strerror or exc}") from None
+        removed.append(stale)
+    return removed
+
+
 # ------------------------------------------------------------------ the hook
+class StateWriteFailed(Exception):
+    """The state could not be written; the change was rolled back."""
+
+
 class StatePersister:
+    """Writes the state after each request that changed it, before the answer.
+
+    When a write fails (a full disk, a folder turned read-only) the change is
+    rolled back to the state last written, and the request that made it is
+    answered "service unavailable": nothing is acknowledged that is not on
+    disk. Reads change nothing, need no write, and keep working; the next
+    change tries the disk again. A request still in flight when a rollback
+    happened may have lost its change to it, so it is answered the same way.
+    """
+
     def __init__(self, mock, path: str | os.PathLike):
         self.mock = mock
         self.path = Path(path).resolve()
         self._lock = threading.Lock()
         self._last = None
+        self._last_document = None
+        self._last_clock = None
+        self.rollbacks = 0  # also the epoch a request started in (see ``after_request``)
         self.writes = 0
 
     def start(self) -> None:
         """Restore the file if there is one, then make sure one exists."""
         if not self.path.parent.is_dir():
             raise StateFileError(f"{self.path}: the folder does not exist")
+        removed = remove_stale_temporaries(self.path)
+        if removed:
+            log.info("removed %d stale temporary file(s) next to %s", len(removed), self.path)
         if self.path.exists():
             restore(self.mock, read_snapshot(self.path, self.mock.schemas), self.path)
             log.info("restored the state from %s", self.path)
-        self.save()
+        try:
+            self.save()
+        except StateWriteFailed as exc:
+            raise StateFileError(f"{self.path}: cannot write the state file: {exc}") from None
 
     def save(self) -> bool:
         """Write the state if it changed since the last write; True if written.
 
         The snapshot is taken under this lock, so writes land in the order of
         the changes they contain and a later write never holds older state.
+        Raises StateWriteFailed after rolling the change back.
         """
         with self._lock:
-            document = snapshot(self.mock)
+            with self.mock.store.lock:
+                document = snapshot(self.mock)
+                clock = self.mock.clock.saved()
             fingerprint = _fingerprint(document)
             if fingerprint == self._last:
                 return False
             data = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
-            write_atomic(self.path, data)
-            self._last = fingerprint
+            try:
+                write_atomic(self.path, data)
+            except OSError as exc:
+                self._roll_back()
+                raise StateWriteFailed(exc.strerror or str(exc)) from None
+            self._last, self._last_document, self._last_clock = fingerprint, document, clock
             self.writes += 1
             return True
 
+    def _roll_back(self) -> None:
+        """Back to the state last written (none yet: the failure is at start-up, nothing to undo)."""
+        if self._last_document is None:
+            return
+        mock, document = self.mock, self._last_document
+        with mock.store.lock:
+            log_kept = mock.store.deliveries.log  # what was sent was sent: the log is no saved state
+            mock.replace_state(document["state"])
+            mock.restore_pending(document.get("pending", []))
+            mock.store.deliveries.log = log_kept
+            mock.clock.restore(self._last_clock)
+            self.rollbacks += 1
+
+    def before_request(self):
+        g.state_epoch = self.rollbacks
+        return None
+
     def after_request(self, response):
         # before the answer is sent: whatever it acknowledged is on disk
-        self.save()
+        try:
+            self.save()
+        except StateWriteFailed as exc:
+            log.error("cannot write the state file %s: %s; the change was rolled back", self.path, exc)
+            return unavailable_response()
+        if g.get("state_epoch", self.rollbacks) != self.rollbacks:
+            return unavailable_response()  # its change may be one that was rolled back
         return response
+
+
+def unavailable_response():
+    """The called API's own "unavailable" answer, from its error profile
+    (Navixy 14 "Database unavailable", HTTP 503; Dellin 100006, HTTP 500; admin 503)."""
+    from .app import render_error
+    from .apis import api_for_path
+    from .errors import profile_for
+
+    api = g.get("api") or api_for_path(request.path)
+    return render_error(profile_for(api).unavailable("the change could not be stored, so it was not made"))
 
 
 def install(app, mock) -> StatePersister | None:
@@ -167,6 +244,7 @@ def install(app, mock) -> StatePersister | None:
         return None
     persister = StatePersister(mock, mock.config.state_file)
     persister.start()
+    app.before_request(persister.before_request)
     app.after_request(persister.after_request)
     app.extensions["mockserver.persistence"] = persister
     return persister

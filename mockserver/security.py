@@ -18,12 +18,11 @@ from urllib.parse import urlsplit
 from flask import g, request
 
 from .addresses import DEFAULT_PORTS, is_loopback_name, normal_host, split_host_header
+from .apis import ADMIN_PREFIX, ADMIN_TOKEN_HEADER
 from .credentials import same_secret
 from .errors import AdminError
-from .inspector.routes import SHELL_OPERATIONS
-from .web import ADMIN_PREFIX
+from .inspector.operations import SHELL_OPERATIONS
 
-ADMIN_TOKEN_HEADER = "X-Mock-Admin-Token"
 ADMIN_BODY_TYPES = frozenset({"application/json"})
 SCENARIO_BODY_TYPES = ADMIN_BODY_TYPES | {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
 SCENARIOS_PATH = ADMIN_PREFIX + "/scenarios"
@@ -48,7 +47,7 @@ def guard_admin_request(mock) -> None:
             status=403,
         )
     origin = environ.get("HTTP_ORIGIN")
-    if origin is not None and not _same_origin(origin, host, request.scheme):
+    if origin is not None and not same_origin(origin, host, request.scheme):
         raise AdminError(f"the admin API does not answer pages from Origin {origin!r}", ["origin"], status=403)
     expected = mock.config.admin_token
     # the inspector page's files hold no data; the page sends the token on its calls
@@ -73,7 +72,7 @@ def host_allowed(value: str, mock) -> bool:
     return host in allowed or host in mock.own_addresses.hosts()
 
 
-def _same_origin(origin: str, host: str | None, scheme: str) -> bool:
+def same_origin(origin: str, host: str | None, scheme: str) -> bool:
     """The Origin of a page the mock itself served (its host already checked)."""
     if host is None:
         return False

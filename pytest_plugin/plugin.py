@@ -1,9 +1,11 @@
 """The pytest plugin (entry point ``pytest11: mockserver``): fixtures for a live,
 resettable, scenario-driven mock of the Navixy and Dellin APIs.
 
-It loads in every pytest run where the package is installed, so this module
-imports only pytest and the standard library; the mock itself (Flask,
-requests, httpx) is imported inside the fixtures that need it.
+A thin layer over ``mockserver.testing``, where the server, the ``Mock``
+handle, the interceptor and the webhook receiver live. It loads in every
+pytest run where the package is installed, so this module imports only
+pytest and the standard library; the mock itself (Flask, requests, httpx) is
+imported inside the fixtures that need it.
 """
 from __future__ import annotations
 
@@ -32,6 +34,8 @@ def pytest_addoption(parser) -> None:
     parser.addini("mock_url", "URL of an external mock to use instead of starting one", default="")
     parser.addini("mock_scenarios", "a folder of scenario files, searched first for scenario names", default="")
     parser.addini("mock_admin_token", "X-Mock-Admin-Token for an external mock", default="")
+    parser.addini("mock_other_hosts", "under mock_intercept, calls to other hosts off this machine: pass or refuse",
+                  default="pass")
 
 
 def pytest_configure(config) -> None:
@@ -67,7 +71,7 @@ def scenario_dirs(config) -> list[Path]:
 
 def session_server(config, host: str = "127.0.0.1", port: int = 0):
     """The session's one server (one per xdist worker): started or connected on first use."""
-    from .server import MockServerError, connect_external, start_local
+    from mockserver.testing.server import MockServerError, connect_external, start_local
 
     server = config.stash.get(_SERVER, None)
     if server is None:
@@ -107,11 +111,11 @@ def mock_server(pytestconfig, mock_server_host, mock_server_port):
 
 @pytest.fixture(scope="session")
 def _mock_handle(mock_server, pytestconfig):
-    from .mock import Mock
+    from mockserver.testing.mock import Mock
 
     handle = Mock(mock_server, scenario_dirs=scenario_dirs(pytestconfig))
     yield handle
-    handle.session.close()
+    handle.close()
 
 
 def _marker_scenario(request):
@@ -131,16 +135,19 @@ def _test_folder(request) -> Path | None:
 
 @pytest.fixture
 def mock(_mock_handle, request):
-    """The session's mock, reset before this test, with the marker's scenario loaded."""
-    return _mock_handle.prepare(_marker_scenario(request), search_from=_test_folder(request))
+    """The session's mock, reset before this test, with the marker's scenario loaded.
+
+    During the test, ``requests``/``httpx`` calls to ``mock.url`` are answered
+    in process when the server runs here; other clients use its socket."""
+    with _mock_handle.prepare(_marker_scenario(request), search_from=_test_folder(request)).routed() as handle:
+        yield handle
 
 
 @pytest.fixture
 def mock_app(request, pytestconfig):
     """A fresh, isolated mock app for this test (the marker's scenario, else the default)."""
     from mockserver import create_app
-
-    from .mock import find_scenario_file
+    from mockserver.testing.mock import find_scenario_file
 
     scenario = _marker_scenario(request)
     if scenario is not None and not isinstance(scenario, dict):
@@ -172,15 +179,21 @@ def mock_client(mock_app):
 
 
 @pytest.fixture
-def mock_intercept(mock, mock_server):
-    """Routes ``requests``/``httpx`` calls to the real base URLs to the same mock as ``mock``.
+def mock_intercept(request, mock, mock_server):
+    """Routes ``requests``/``httpx``/``aiohttp`` calls to the real base URLs to the same mock as ``mock``.
 
-    In-process and without sockets when the server runs here; over HTTP to
-    ``--mock-url`` when it is external.
+    In-process when the server runs here (aiohttp over a loopback socket);
+    over HTTP to ``--mock-url`` when it is external. With the ini key
+    ``mock_other_hosts = refuse``, a call to another host off this machine
+    raises the client library's connection error.
     """
-    from .intercept import Interceptor
+    from mockserver.testing import Interceptor
 
-    with Interceptor(mock_server.url if mock_server.external else mock_server.app) as interceptor:
+    other_hosts = request.config.getini("mock_other_hosts").strip().lower()
+    if other_hosts not in ("pass", "refuse"):
+        raise pytest.UsageError(f"mock_other_hosts must be pass or refuse, not {other_hosts!r}")
+    target = mock_server.url if mock_server.external else mock_server.app
+    with Interceptor(target, other_hosts=other_hosts == "pass") as interceptor:
         yield interceptor
 
 
@@ -188,7 +201,7 @@ def mock_intercept(mock, mock_server):
 def webhook_receiver():
     """A local HTTP server that collects POSTed notifications: ``.url``, ``.received``, ``.wait_for(n)``,
     ``.fail_next(n)``, ``.respond_with(status)``, ``.delay(seconds)``."""
-    from .receiver import WebhookReceiver
+    from mockserver.testing import WebhookReceiver
 
     receiver = WebhookReceiver()
     try:

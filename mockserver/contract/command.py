@@ -55,3 +55,47 @@ def proxy_command(args) -> int:
     except OSError as exc:
         return _fail(exc.strerror or str(exc))
     return 0
+
+
+def verify_command(args) -> int:
+    import os
+
+    from .junit import write_junit
+    from .verify import API_ENV, FAILED, PASSED, SKIPPED, missing_credentials, verify
+
+    env = dict(os.environ)
+    if args.target_ca and not Path(args.target_ca).is_file():
+        return _fail(f"--target-ca {args.target_ca}: no such file")
+    junit = Path(args.junit) if args.junit else None
+    if junit is not None and not junit.parent.is_dir():
+        return _fail(f"--junit {args.junit}: the folder {junit.parent} does not exist")
+    apis = list(dict.fromkeys(args.api)) or [api for api in API_ENV if not missing_credentials(api, env)]
+    if not apis:
+        return _fail("no credentials: set NAVIXY_HASH, or DELLIN_APPKEY, DELLIN_LOGIN and DELLIN_PASSWORD")
+    for api in apis:
+        missing = missing_credentials(api, env)
+        if missing:
+            return _fail(f"--api {api} needs {', '.join(missing)} in the environment")
+    from urllib.parse import urlsplit
+
+    if urlsplit(args.target).scheme not in ("http", "https") or not urlsplit(args.target).hostname:
+        return _fail(f"the target must be an http or https URL, not {args.target!r}")
+    mode = "read-only and writes" if args.allow_writes else "read-only"
+    print(f"verify {', '.join(apis)} at {args.target} ({mode})", flush=True)
+    results = verify(args.target, apis, env, allow_writes=args.allow_writes, ca_bundle=args.target_ca,
+                     timeout=args.timeout)
+    labels = {PASSED: "ok  ", FAILED: "FAIL", SKIPPED: "skip"}
+    for result in results:
+        print(f"{labels[result.status]} {result.api}: {result.name}", flush=True)
+        if result.message:
+            print(f"       {result.message}")
+        for finding in result.findings:
+            print(f"       {finding.line()}")
+    counts = {status: sum(r.status == status for r in results) for status in (PASSED, FAILED, SKIPPED)}
+    drift = sum(len(r.findings) for r in results)
+    print(f"{len(results)} check(s): {counts[PASSED]} passed, {counts[FAILED]} failed, {counts[SKIPPED]} skipped; "
+          f"{drift} drift finding(s)", flush=True)
+    if junit is not None:
+        write_junit(junit, results, args.target)
+        print(f"JUnit XML written to {junit}")
+    return 1 if counts[FAILED] else 0

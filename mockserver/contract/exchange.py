@@ -79,14 +79,19 @@ class Exchange:
         return params
 
 
-def from_response(answer) -> Exchange:
-    """The exchange behind a ``requests`` response (the body as decoded)."""
+def from_response(answer, base_url: str = "") -> Exchange:
+    """The exchange behind a ``requests`` response (the body as decoded), its
+    path relative to ``base_url``'s."""
     prepared = answer.request
     url = urlsplit(prepared.url)
     body = prepared.body or b""
+    path = unquote(url.path) or "/"
+    prefix = unquote(urlsplit(base_url).path).rstrip("/")
+    if prefix and path.startswith(prefix + "/"):
+        path = path[len(prefix):]
     return Exchange(
         method=prepared.method,
-        path=unquote(url.path) or "/",
+        path=path,
         query=parse_qsl(url.query, keep_blank_values=True),
         request_headers=dict(prepared.headers),
         request_body=body.encode("utf-8") if isinstance(body, str) else bytes(body),

@@ -24,20 +24,19 @@ import requests
 from requests.utils import get_environ_proxies
 from werkzeug.wrappers import Request
 
-from ..security import ADMIN_TOKEN_HEADER, token_matches
+from ..addresses import is_loopback_name, normal_host, split_host_header
+from ..apis import ADMIN_PREFIX, ADMIN_TOKEN_HEADER
+from ..security import ADMIN_BODY_TYPES, SCENARIO_BODY_TYPES, SCENARIOS_PATH, same_origin, token_matches
 from .drift import Finding, check_exchange
 from .exchange import Exchange
 
 log = logging.getLogger("mockserver.proxy")
 
-ADMIN_PREFIX = "/__mock"
 HOP_BY_HOP = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
     "te", "trailer", "trailers", "transfer-encoding", "upgrade",
 })
 MAX_BODY_BYTES = 16 * 1024 * 1024
-ADMIN_BODY_TYPES = ("application/json", "application/yaml")
-LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 
 
 class DriftLog:
@@ -96,7 +95,7 @@ class ContractProxy:
         self.target = f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
         self.verify = ca_bundle or True
         self.admin_token = admin_token
-        self.allowed_hosts = {h.lower() for h in allowed_hosts} | LOOPBACK_NAMES
+        self.allowed_hosts = {normal_host(h) for h in allowed_hosts}
         self.timeout = timeout
         self.on_exchange = on_exchange
         self.drift = DriftLog()
@@ -106,7 +105,7 @@ class ContractProxy:
 
     def listening_on(self, host: str) -> None:
         """Add the address the proxy is bound to to the hosts its admin API answers."""
-        self.allowed_hosts.add(host.lower())
+        self.allowed_hosts.add(normal_host(host))
 
     # ------------------------------------------------------------ WSGI
     def __call__(self, environ, start_response):
@@ -217,23 +216,26 @@ class ContractProxy:
 
     # ------------------------------------------------------------ admin rules
     def _admin_refusal(self, request: Request) -> tuple[int, str] | None:
+        """The same rules as the mock's admin API (``security``): Host, Origin,
+        token, and a JSON (or, for a scenario, YAML) body."""
+        environ = request.environ
+        host = environ.get("HTTP_HOST")
+        parsed = split_host_header(host) if host is not None else None
+        if host is not None and (parsed is None or not (is_loopback_name(parsed[0])
+                                                        or parsed[0] in self.allowed_hosts)):
+            return 403, f"the admin API does not answer to Host {host!r}; start the proxy with --allow-host NAME"
+        origin = environ.get("HTTP_ORIGIN")
+        if origin is not None and not same_origin(origin, host, request.scheme):
+            return 403, f"the admin API does not answer pages from Origin {origin!r}"
         if self.admin_token and not token_matches(self.admin_token, request.headers.get(ADMIN_TOKEN_HEADER)):
             return 401, f"the admin API needs the {ADMIN_TOKEN_HEADER} header with the proxy's admin token"
-        if _hostname(request.host or "").lower() not in self.allowed_hosts:
-            return 403, "the Host header names a host the proxy does not answer to"
-        origin = request.headers.get("Origin")
-        if origin is not None and not _same_origin(origin, request.host or ""):
-            return 403, "a cross-origin call to the admin API is refused"
-        if request.method in ("POST", "PUT", "PATCH") and (request.content_length or request.headers.get(
-                "Transfer-Encoding")):
-            if (request.mimetype or "") not in ADMIN_BODY_TYPES:
-                return 415, "an admin request body must be application/json (or application/yaml for a scenario)"
+        length = environ.get("CONTENT_LENGTH") or ""
+        has_body = length not in ("", "0") or "chunked" in (environ.get("HTTP_TRANSFER_ENCODING") or "").lower()
+        kind = (environ.get("CONTENT_TYPE") or "").split(";", 1)[0].strip().lower()
+        accepted = SCENARIO_BODY_TYPES if request.path == SCENARIOS_PATH else ADMIN_BODY_TYPES
+        if (has_body or kind) and kind not in accepted:
+            return 415, f"content type {kind or 'none'!r} is not accepted here; send application/json"
         return None
-
-
-def _same_origin(origin: str, host: str) -> bool:
-    parts = urlsplit(origin)
-    return parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower()
 
 
 def _probe_session(verify) -> requests.Session:
@@ -267,8 +269,4 @@ def _json(start_response, status: int, body: dict):
     return [data]
 
 
-def _hostname(host: str) -> str:
-    """``Host`` without its port (``[::1]:80`` -> ``[::1]``)."""
-    if host.startswith("["):
-        return host.split("]", 1)[0] + "]"
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+

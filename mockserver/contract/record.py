@@ -375,9 +375,13 @@ def _subscriptions_seen(op: str, path_params: dict, body: dict, answer, user: _D
         return
     shown = data if isinstance(data, list) else [data] if isinstance(data, dict) and "id" in data else []
     for sub in shown:
-        if isinstance(sub, dict) and isinstance(sub.get("id"), int) and sub["id"] not in world.created:
-            seed = {k: sub[k] for k in ("id", "url", "eventTypes", "orderRoles", "state") if k in sub}
-            user.subscriptions.setdefault(sub["id"], seed)
+        sub_id = _as_id(sub.get("id")) if isinstance(sub, dict) else None
+        if sub_id is not None and sub_id not in world.created:
+            seed = user.subscriptions.setdefault(sub_id, {"id": sub_id})
+            # the first answer that shows a field tells its value before any change here
+            for key in ("url", "eventTypes", "orderRoles", "state"):
+                if key in sub and key not in seed:
+                    seed[key] = sub[key]
     ids = []
     if "id" in path_params:
         ids = [path_params["id"]]

@@ -16,8 +16,8 @@ from pathlib import Path
 import requests
 
 from .. import create_app
-from ..scenario.receiver import LocalReceiver
 from ..server import ThreadedServer
+from ..testing.receiver import WebhookReceiver
 from .browser import headless_chromium, missing
 
 APPKEY = "00000000-0000-0000-0000-000000000000"
@@ -84,7 +84,7 @@ def render(out: Path, width: int = 1440) -> Path:
     from selenium.webdriver.support.ui import WebDriverWait
 
     app = create_app(scenario=WORLD, allow_http_webhooks=True)
-    with LocalReceiver() as receiver, ThreadedServer(app) as server:
+    with WebhookReceiver() as receiver, ThreadedServer(app) as server:
         drive(server.url, receiver.url)
         with headless_chromium(width=width, height=900) as browser:
             browser.get(server.url + "/__mock/ui")

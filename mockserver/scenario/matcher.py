@@ -1,10 +1,14 @@
-"""The JSON subset matcher used by scenario steps and fault rules.
+"""The one JSON subset matcher: scenario steps, fault rules and the test
+helpers' assertions (``mockserver.testing``) all match with it.
 
 Every key given must match; keys not given are ignored. Lists match element
 by element and must have the same length. A dict whose keys all start with
 ``$`` is a matcher: ``$regex`` (a string searched with ``re.search``),
 ``$type`` (a JSON type name or a list of them) and ``$length`` (of an array,
 string or object); several in one dict must all hold.
+
+From Python, a pattern may also hold a compiled regex (searched in a string)
+or a callable (a predicate on the value): what YAML cannot say.
 """
 from __future__ import annotations
 
@@ -95,10 +99,23 @@ def _scalar_equal(expected, actual) -> bool:
     return expected == actual
 
 
+def _python_mismatches(expected, actual, path: str) -> list[Mismatch]:
+    """A compiled regex or a predicate, given from Python."""
+    if isinstance(expected, re.Pattern):
+        if not isinstance(actual, str) or expected.search(actual) is None:
+            return [Mismatch(path, f"a string matching /{expected.pattern}/", actual)]
+        return []
+    if actual is not ABSENT and expected(actual):
+        return []
+    return [Mismatch(path, f"a value for which {getattr(expected, '__name__', 'the predicate')} holds", actual)]
+
+
 def mismatches(expected, actual, path: str = "") -> list[Mismatch]:
     """Every place where ``actual`` fails the subset pattern ``expected``."""
     if is_matcher(expected):
         return _matcher_mismatches(expected, actual, path)
+    if isinstance(expected, re.Pattern) or callable(expected):
+        return _python_mismatches(expected, actual, path)
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
             return [Mismatch(path, "an object", actual)]
@@ -106,7 +123,7 @@ def mismatches(expected, actual, path: str = "") -> list[Mismatch]:
         for key, want in expected.items():
             out.extend(mismatches(want, actual.get(key, ABSENT), join(path, key)))
         return out
-    if isinstance(expected, list):
+    if isinstance(expected, (list, tuple)):
         if not isinstance(actual, list):
             return [Mismatch(path, f"an array of {len(expected)}", actual)]
         if len(actual) != len(expected):
@@ -168,7 +185,7 @@ def project(actual, expected):
     pattern itself, so that a diff of the two shows only real differences."""
     if matches(expected, actual):
         return expected
-    if is_matcher(expected) or actual is ABSENT:
+    if is_matcher(expected) or actual is ABSENT or isinstance(expected, re.Pattern) or callable(expected):
         return "<absent>" if actual is ABSENT else actual
     if isinstance(expected, dict) and isinstance(actual, dict):
         return {k: project(actual.get(k, ABSENT), v) for k, v in expected.items()}
@@ -198,6 +215,8 @@ def diff(expected, actual, label: str = "") -> str:
 def _short(value, limit: int = 200) -> str:
     if isinstance(value, float) and not math.isfinite(value):
         return repr(value)
+    if isinstance(value, re.Pattern):
+        return f"/{value.pattern}/"
     try:
         text = json.dumps(value, ensure_ascii=False, default=repr)
     except (TypeError, ValueError):

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import requests
 
+from ..apis import ADMIN_PREFIX
 from ..clock import parse_duration
+from ..testing.admin import AdminClient, MockAdminError
 from .matcher import ABSENT, diff, mismatches
 from .variables import UnknownVariable, references, substitute
 
-ADMIN = "/__mock"
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
-ADMIN_TOKEN_HEADER = "X-Mock-Admin-Token"
 DEFAULT_TIMEOUT = 30.0
 
 
@@ -68,16 +67,7 @@ class _Skip(Exception):
 
 def has_admin_api(base_url: str, session=None, *, admin_token: str | None = None, timeout: float = 5.0) -> bool:
     """Whether ``base_url`` serves the mock's admin API (``GET /__mock/health``)."""
-    session = session or requests.Session()
-    headers = {ADMIN_TOKEN_HEADER: admin_token} if admin_token else {}
-    try:
-        answer = session.get(base_url.rstrip("/") + ADMIN + "/health", headers=headers, timeout=timeout)
-        health = answer.json()
-        # a proxy in front of a provider answers health itself, and says
-        # whether the mock's admin API is behind it
-        return answer.status_code == 200 and health.get("status") == "ok" and health.get("target_admin", True)
-    except (requests.RequestException, ValueError, AttributeError):
-        return False
+    return AdminClient(base_url, admin_token, session=session, timeout=timeout).is_mock()
 
 
 def run_scenario(
@@ -92,13 +82,15 @@ def run_scenario(
     on_result=None,
     variables: dict | None = None,
     drift: list | None = None,
+    keep_going: bool = False,
 ) -> list[StepResult]:
     """Run ``doc``'s steps against ``base_url``; one result per step.
 
     ``admin``: the target has the mock's admin API; when false, admin-only
     steps are skipped. ``load``: first load ``doc`` into the target (state,
     clock and faults) through ``POST /__mock/scenarios``. The first failure
-    stops the run; the steps after it are reported skipped. ``on_result`` is
+    stops the run and the steps after it are reported skipped, unless
+    ``keep_going`` (a failed load still stops it). ``on_result`` is
     called with each result as soon as it is known. ``variables`` seed
     ``${name}`` over the scenario's own ``variables``; ``base_url`` is always set, and ``receiver_url`` starts a
     loopback receiver for the run when a step uses it and none is given.
@@ -108,13 +100,13 @@ def run_scenario(
     """
     variables = {"base_url": base_url.rstrip("/"), **(doc.get("variables") or {}), **(variables or {})}
     if "receiver_url" not in variables and any(n == "receiver_url" for _, n in references(doc.get("steps") or [])):
-        from .receiver import LocalReceiver
+        from ..testing.receiver import WebhookReceiver
 
-        with LocalReceiver() as receiver:
+        with WebhookReceiver() as receiver:
             return run_scenario(
                 doc, base_url, admin=admin, load=load, session=session, admin_token=admin_token,
                 timeout=timeout, on_result=on_result, variables={**variables, "receiver_url": receiver.url},
-                drift=drift,
+                drift=drift, keep_going=keep_going,
             )
     runner = _Runner(base_url, session or requests.Session(), admin, admin_token, timeout)
     runner.drift = drift
@@ -130,7 +122,7 @@ def run_scenario(
         record(runner.load(doc))
     for index, step in enumerate(doc.get("steps") or []):
         kind, title = describe(step)
-        if any(r.failed for r in results):
+        if any(r.failed and (r.index < 0 or not keep_going) for r in results):
             record(StepResult(index, kind, title, SKIPPED, "not run: an earlier step failed"))
             continue
         record(runner.step(index, step, kind, title))
@@ -158,30 +150,25 @@ class _Runner:
         self.session = session
         self.admin = admin
         self.timeout = timeout
-        self.admin_headers = {ADMIN_TOKEN_HEADER: admin_token} if admin_token else {}
+        self.admin_client = AdminClient(self.base, admin_token, session=session, timeout=timeout)
         self.saved: dict = {}
         self.drift: list | None = None
         self.index = -1
 
     # ------------------------------------------------------------ plumbing
-    def _admin_call(self, method: str, path: str, body=None):
+    def _admin_call(self, call, *args):
+        """An ``AdminClient`` call; its refusal fails the step, with the mock's words."""
         if not self.admin:
             raise _Skip("the target has no /__mock admin API")
         try:
-            answer = self.session.request(
-                method, self.base + ADMIN + path, json=body, headers=self.admin_headers, timeout=self.timeout
-            )
-        except requests.RequestException as exc:
-            raise StepFailed(f"{method} {ADMIN}{path} failed: {exc}") from None
-        parsed = _json_of(answer)
-        if not 200 <= answer.status_code < 300:
-            raise StepFailed(f"{method} {ADMIN}{path} answered {answer.status_code}: {_clip(answer.text)}")
-        return parsed
+            return call(*args)
+        except MockAdminError as exc:
+            raise StepFailed(str(exc)) from None
 
     def load(self, doc: dict) -> StepResult:
         title = f"load scenario {doc.get('name', '')}".rstrip()
         try:
-            self._admin_call("POST", "/scenarios", doc)
+            self._admin_call(self.admin_client.load_scenario, doc)
         except StepFailed as exc:
             return StepResult(-1, "load", title, FAILED, str(exc))
         return StepResult(-1, "load", title, PASSED)
@@ -204,7 +191,7 @@ class _Runner:
     def _request(self, step: dict, save: dict) -> None:
         request = step["request"]
         path = request["path"]
-        if path == ADMIN or path.startswith(ADMIN + "/"):
+        if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
             if not self.admin:
                 raise _Skip("an admin call, and the target has no /__mock admin API")
         expect = step.get("expect") or {}
@@ -246,11 +233,7 @@ class _Runner:
         from ..contract.drift import check_exchange
         from ..contract.exchange import from_response
 
-        exchange = from_response(answer)
-        prefix = urlsplit(self.base).path.rstrip("/")
-        if prefix and exchange.path.startswith(prefix + "/"):
-            exchange.path = exchange.path[len(prefix):]
-        findings = check_exchange(exchange)
+        findings = check_exchange(from_response(answer, self.base))
         self.drift.extend((self.index, finding) for finding in findings or ())
 
     def _check_response(self, expect: dict, response: dict, text: str) -> None:
@@ -276,15 +259,14 @@ class _Runner:
     def _advance_clock(self, step: dict, save: dict) -> None:
         value = step["advance_clock"]
         raw = value.get("seconds", value.get("by")) if isinstance(value, dict) else value
-        self._admin_call("POST", "/clock/advance", {"seconds": parse_duration(raw)})
+        self._admin_call(self.admin_client.advance_clock, parse_duration(raw))
 
     def _trigger_event(self, step: dict, save: dict) -> None:
-        self._admin_call("POST", "/dellin/events", step["trigger_event"])
+        self._admin_call(self.admin_client.trigger_event, step["trigger_event"])
 
     def _expect_deliveries(self, step: dict, save: dict) -> None:
         want = step["expect_deliveries"]
-        answer = self._admin_call("GET", "/dellin/deliveries")
-        entries = answer.get("deliveries", []) if isinstance(answer, dict) else answer or []
+        entries = self._admin_call(self.admin_client.deliveries) or []
         chosen = [e for e in entries if _delivery_matches(e, want)]
         if len(chosen) != want["count"]:
             filters = {k: v for k, v in want.items() if k != "count"}
@@ -299,7 +281,7 @@ class _Runner:
 
     def _expect_state(self, step: dict, save: dict) -> None:
         want = dict(step["expect_state"])
-        state = self._admin_call("GET", "/state")
+        state = self._admin_call(self.admin_client.state)
         if "match" in want:
             pattern, label = want["match"], "state"
             actual = state

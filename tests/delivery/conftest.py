@@ -1,6 +1,6 @@
 import pytest
 
-from pytest_plugin.receiver import WebhookReceiver
+from mockserver.testing import WebhookReceiver
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import ssl
 import pytest
 import trustme
 
-from pytest_plugin.receiver import WebhookReceiver
+from mockserver.testing import WebhookReceiver
 
 from .helpers import EVENT, ORDER, check_notifications, dellin, make_app, trigger
 

@@ -15,13 +15,13 @@ examples of one page may run on different workers, so none leans on another.
     sees the bundled ``scenarios/``, and must exit 0; ``http://127.0.0.1:8080``
     in them is that same in-process mock on a socket, and each ``# ...`` line
     right under a command must appear in its output (``<...>`` stands for any
-    text).
+    text); ``NAME=value`` before a command sets its environment.
   - ``mockserver serve`` and ``mockserver proxy`` start on a free port, which
     then stands for the port the block shows, and must answer
     ``/__mock/health``. Started with ``&`` they run until ``kill [-INT] %N``
     or the end of the block, else they are stopped at once (as Ctrl-C would);
     either way they must exit 0, and the ``# ...`` lines under them must
-    appear in what they printed.
+    appear in what they printed (with ``--help`` they only print it).
   - the set-up lines (``python3 -m venv``, ``pip install``) made the
     environment this suite runs in, and ``python -m pytest`` is this suite:
     both are taken as done.
@@ -305,13 +305,13 @@ class Shell:
             problem = mismatch(expected_json(expected[0]), body)
             assert problem is None, f"{command}\nshown:  {expected[0]}\nactual: {text}\n{problem}"
 
-    def mockserver(self, argv: list[str], expected: list[str], background: bool) -> None:
+    def mockserver(self, argv: list[str], expected: list[str], background: bool, env: dict | None = None) -> None:
         argv = [self.rewrite(arg) for arg in argv]
-        if argv[0] in LONG_RUNNING:
+        if argv[0] in LONG_RUNNING and not {"-h", "--help"} & set(argv):
             return self.start(argv, expected, background)
         argv = [match for arg in argv for match in (sorted(glob(arg, root_dir=self.cwd)) if "*" in arg else [arg])]
         done = subprocess.run([sys.executable, "-m", "mockserver", *argv], cwd=self.cwd, capture_output=True,
-                              text=True, timeout=300)
+                              text=True, timeout=300, env={**os.environ, **(env or {})})
         check_output(argv, done.stdout + done.stderr, expected, done.returncode)
 
     def start(self, argv: list[str], expected: list[str], background: bool) -> None:
@@ -354,6 +354,7 @@ def output_pattern(line: str) -> str:
 VENV = re.compile(r"^python3? -m venv ")
 PIP_INSTALL = re.compile(r"^(\.venv/bin/)?pip install ")
 THIS_SUITE = re.compile(r"^(\.venv/bin/)?python3? -m pytest\b")
+ENV_ASSIGNMENT = re.compile(r"^[A-Z_][A-Z0-9_]*=")
 
 
 def check_extras(step: str) -> None:
@@ -385,11 +386,15 @@ def run_shell(example: Example) -> None:
                 argv = shlex.split(step, comments=True)
                 background = argv[-1] == "&"
                 argv = argv[:-1] if background else argv
+                env = {}
+                while ENV_ASSIGNMENT.match(argv[0]):  # NAME=value before a command: its environment
+                    name, _, value = argv.pop(0).partition("=")
+                    env[name] = value
                 program = os.path.basename(argv[0])
                 if program == "curl" and not background:
                     shell.curl(step, under)
                 elif program == "mockserver":
-                    shell.mockserver(argv[1:], under, background)
+                    shell.mockserver(argv[1:], under, background, env)
                 elif program == "kill" and re.fullmatch(r"%\d+", argv[-1]):
                     sig = signal.SIGINT if argv[1:2] == ["-INT"] else signal.SIGTERM
                     shell.kill(int(argv[-1][1:]), sig)

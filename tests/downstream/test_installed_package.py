@@ -81,3 +81,52 @@ def test_the_installed_package_serves_the_inspector_page_behind_an_admin_token(v
     finally:
         server.terminate()
         server.wait(10)
+
+
+@pytest.mark.live
+def test_the_installed_package_checks_the_contract_both_ways(venv_python, tmp_path):
+    """proxy, record, run --target and verify from the wheel, against its own mock."""
+    import signal
+
+    bin_dir = venv_python.parent
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    started = []
+
+    def start(*args):
+        process = subprocess.Popen([str(bin_dir / "mockserver"), *args, "--port", "0"], cwd=tmp_path, env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        started.append(process)
+        first = process.stdout.readline()
+        listening = re.search(r"listening on (http://[^\s,]+)", first)
+        assert listening, first + process.stderr.read()
+        return process, listening.group(1)
+
+    def mockserver(*args, extra_env=None):
+        return run([str(bin_dir / "mockserver"), *map(str, args)], cwd=tmp_path) if not extra_env else \
+            subprocess.run([str(bin_dir / "mockserver"), *map(str, args)], cwd=tmp_path, capture_output=True,
+                           text=True, timeout=300, env={**env, **extra_env})
+
+    try:
+        _, mock = start("serve", "--quiet")
+        # verify first: the runs below leave the mock with their scenarios' state
+        checked = mockserver("verify", "--target", mock, "--allow-writes", "--junit", "verify.xml",
+                             extra_env={"NAVIXY_HASH": "22eac1c27af4be7b9d04da2ce1af111b",
+                                        "DELLIN_APPKEY": "00000000-0000-0000-0000-000000000000",
+                                        "DELLIN_LOGIN": "info@info.ru", "DELLIN_PASSWORD": "Password1"})
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert " 0 failed" in checked.stdout and (tmp_path / "verify.xml").is_file()
+        proxy, proxy_url = start("proxy", "--target", mock, "--record", "recorded.yaml", "--quiet")
+        through = mockserver("run", "default", "navixy-demo", "--target", proxy_url, "--strict-schema")
+        assert through.returncode == 0, through.stdout + through.stderr
+        assert "0 schema drift finding(s)" in through.stdout
+        proxy.send_signal(signal.SIGTERM)
+        assert proxy.wait(30) == 0
+        summary = proxy.stderr.read()
+        assert "0 finding(s)" in summary and "recorded" in summary, summary
+        replay = mockserver("run", "recorded.yaml")
+        assert replay.returncode == 0, replay.stdout + (tmp_path / "recorded.yaml").read_text()
+    finally:
+        for process in started:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(10)

@@ -34,7 +34,10 @@ def test_a_failing_receiver_goes_error_then_disabled_with_four_attempts_at_their
 
     # load the scenario of a receiver that always fails
     page.click('button[data-load="dellin-receiver-disabled"]')
-    page.wait(lambda: page.subscription_state(2) == "enabled", "subscription #2, enabled")
+    page.wait(lambda: "loaded scenario dellin-receiver-disabled" in page.find("#message").text, "the scenario loaded")
+    page.wait_js("var url = document.querySelector('article.subscription[data-subscription=\"2\"] code.url');"
+                 "return url !== null && url.textContent === 'https://hooks.example/down'", "the scenario's subscription")
+    assert page.subscription_state(2) == "enabled"
     assert page.find("#clock-now").text == "2024-06-01 09:00:00"
     assert page.find("#clock-mode").text == "virtual"
 
@@ -72,6 +75,13 @@ def test_a_failing_receiver_goes_error_then_disabled_with_four_attempts_at_their
     assert card.find_element("css selector", ".badge.state").text == "disabled"
     assert card.find_element("css selector", "dd.failures").text == "4"
     assert page.find("#clock-now").text == "2024-06-01 12:21:00"
+
+    # the client switches it back on: the timeline shows who did it, and when
+    enable = {"appkey": "00000000-0000-0000-0000-000000000000", "sessionID": "22222222-2222-2222-2222-222222222222",
+              "id": 2, "url": "https://hooks.example/down", "orderRoles": ["sender"], "state": "enabled"}
+    assert requests.post(served.url + "/v1/webhooks/update", json=enable, timeout=10).status_code == 200
+    page.wait(lambda: page.subscription_state(2) == "enabled", "subscription #2 enabled again")
+    page.wait(lambda: page.state_changes(2)[-1:] == [("enabled", "2024-06-01T12:21:00Z")], "the change back to enabled")
 
     # reset from the page: the scenario's initial state, clock and empty log
     page.click("#reset")

@@ -62,3 +62,14 @@ def test_page_calls_are_not_journaled(plain_client):
     for path in PAGE_PATHS:
         plain_client.get(path)
     assert plain_client.get("/__mock/requests").get_json() == {"requests": []}
+
+
+def test_the_pages_own_calls_pass_the_admin_rules(plain_client):
+    """What the browser sends for the page's calls: its own origin, a JSON body."""
+    same_origin = {"Host": "127.0.0.1:8080", "Origin": "http://127.0.0.1:8080", "Sec-Fetch-Site": "same-origin"}
+    for path in ("/__mock/clock", "/__mock/state", "/__mock/dellin/deliveries", "/__mock/faults",
+                 "/__mock/scenarios", "/__mock/openapi.json", "/__mock/requests?limit=200"):
+        assert plain_client.get(path, headers=same_origin).status_code == 200, path
+    answer = plain_client.post("/__mock/clock/advance", json={"by": "1m"}, headers=same_origin)
+    assert answer.status_code == 200
+    assert plain_client.post("/__mock/reset", json={}, headers=same_origin).status_code == 200

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from pytest_plugin.matching import Record, check_count, match_value, record_matcher
+from mockserver.testing.assertions import Record, check_count, record_matcher, why_not
 
 MASTER = "22eac1c27af4be7b9d04da2ce1af111b"
 
@@ -36,8 +36,8 @@ def test_assert_called_failure_lists_the_close_calls_and_why(runner):
         [
             "*expected navixy.delivery.create with json={'hash': '4444*'} at least once, found 0 matching of 3 recorded",
             "*close calls and why they did not match:",
-            "*POST /v2/user/session/delivery/create (navixy.delivery.create) -> 200: json.hash is '22eac*', expected '4444*'",
-            "*POST /v2/user/session/delivery/create (navixy.delivery.create) -> 200: json.hash is '1111*', expected '4444*'",
+            '*POST /v2/user/session/delivery/create (navixy.delivery.create) -> 200: at json.hash: expected "4444*", got "22eac*"',
+            '*POST /v2/user/session/delivery/create (navixy.delivery.create) -> 200: at json.hash: expected "4444*", got "1111*"',
         ]
     )
     # the read call is of another operation, so it is not a close call
@@ -59,6 +59,9 @@ def test_assert_called_passes_and_returns_the_calls(runner):
             requests.post(mock.navixy_url + "/user/session/delivery/create", json={{"hash": "{MASTER}"}})
             [call] = mock.assert_called("navixy.delivery.create", times=1, method="post", status=200,
                                         json={{"hash": "{MASTER}"}}, response={{"value": re.compile("^[0-9a-f]{{32}}$")}})
+            # the scenario files' matchers, too
+            mock.assert_called("navixy.delivery.create", times=1, response={{"value": {{"$regex": "^[0-9a-f]{{32}}$"}},
+                                                                             "success": {{"$type": "boolean"}}}})
             assert call.path == "/v2/user/session/delivery/create"
             mock.assert_called("navixy.delivery.read", query={{"hash": "{MASTER}"}}, status=400)
             mock.assert_called(api="navixy", times=2)
@@ -81,23 +84,29 @@ def test_unknown_match_keyword_is_a_type_error(runner):
     runner.run().assert_outcomes(passed=1)
 
 
-# ---------------------------------------------------------------- the matchers themselves
+# ---------------------------------------------------------------- the matcher's reasons
+def at_least_four(value):
+    return value >= 4
+
+
 @pytest.mark.parametrize(
     "expected, actual, reason",
     [
         ({"a": 1}, {"a": 1, "b": 2}, ""),
-        ({"a": 1}, {"b": 2}, "a is missing, expected 1"),
-        ({"a": {"b": [1, 2]}}, {"a": {"b": [1, 3]}}, "a.b[1] is 3, expected 2"),
-        ([1], [1, 2], "value has 2 item(s), expected 1"),
-        (True, 1, "value is 1, expected True"),
-        (re.compile("^x"), "yz", "value is 'yz', which does not match /^x/"),
-        (lambda v: v > 3, 2, "value is 2, which fails <lambda>"),
+        ({"a": 1}, {"b": 2}, "at json.a: expected 1, got nothing (the key is absent)"),
+        ({"a": {"b": [1, 2]}}, {"a": {"b": [1, 3]}}, "at json.a.b[1]: expected 2, got 3"),
+        ([1], [1, 2], "at json: expected an array of 1 elements, got \"2 elements: [1, 2]\""),
+        (True, 1, "at json: expected true, got 1"),
+        (re.compile("^x"), "yz", "at json: expected a string matching /^x/, got \"yz\""),
+        (at_least_four, 2, "at json: expected a value for which at_least_four holds, got 2"),
+        (at_least_four, 5, ""),
+        ({"v": {"$regex": "^x"}}, {"v": "yz"}, "at json.v: expected a string matching /^x/, got \"yz\""),
+        ({"v": {"$type": "integer"}}, {"v": "1"}, "at json.v: expected a value of type integer, got \"1\""),
+        ({"a": 1, "b": 2}, {"a": 0, "b": 0}, "at json.a: expected 1, got 0; at json.b: expected 2, got 0"),
     ],
 )
-def test_match_value_says_why(expected, actual, reason):
-    ok, why = match_value(expected, actual)
-    assert ok is (reason == "")
-    assert why == reason
+def test_the_matcher_says_why(expected, actual, reason):
+    assert why_not(expected, actual, "json") == reason
 
 
 def test_delivery_matching_names_the_field_that_differs():
@@ -111,8 +120,8 @@ def test_delivery_matching_names_the_field_that_differs():
                     None, lambda e: f"sub {e['subscription_id']}")
     message = str(failure.value)
     assert "found 0 matching of 2 recorded" in message
-    assert "sub 2: outcome is 'failed', expected 'delivered'" in message
-    assert "sub 3: subscription_id is 3, expected 2" in message
+    assert 'sub 2: at outcome: expected "delivered", got "failed"' in message
+    assert "sub 3: at subscription_id: expected 2, got 3" in message
 
 
 def test_record_reads_fields_as_attributes():

@@ -96,7 +96,7 @@ def test_an_unreachable_mock_url_errors_with_a_clear_message(runner):
 
 
 @pytest.mark.live
-def test_xdist_gives_each_worker_its_own_server(runner, monkeypatch):
+def test_xdist_gives_each_worker_its_own_server(runner):
     runner.pytester.makepyfile(
         **{
             f"test_worker_{n}": f"""
@@ -113,11 +113,8 @@ def test_xdist_gives_each_worker_its_own_server(runner, monkeypatch):
             for n in range(4)
         }
     )
-    # only the plugins this needs, so that the workers start fast; -rA shows each test's output
-    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
-    result = runner.pytester.runpytest_subprocess(
-        "-p", "xdist.plugin", "-p", "pytest_plugin.plugin", "-p", "no:cacheprovider", "-n", "2", "-rA", timeout=120
-    )
+    # -rA shows each test's output
+    result = runner.run("-n", "2", "-rA", plugins=["xdist.plugin"])
     result.assert_outcomes(passed=4)
     pairs = set(re.findall(r"WORKER (gw\d) URL (http://\S+)", result.stdout.str()))
     workers = {worker for worker, _ in pairs}

@@ -13,7 +13,7 @@ def test_registration_marker_and_options_are_listed(runner):
 
 def test_plugin_module_imports_no_heavy_library(pytester):
     code = (
-        "import sys, pytest_plugin.plugin\n"
+        "import sys, pytest_plugin.plugin, mockserver, mockserver.testing\n"
         "heavy = [m for m in ('flask', 'requests', 'httpx', 'mockserver.app', 'werkzeug') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
@@ -293,3 +293,77 @@ def test_add_fault_returns_the_stored_rule(runner):
         """
     )
     runner.run().assert_outcomes(passed=1)
+
+
+def test_mock_answers_its_own_url_in_process_and_other_clients_over_its_socket(runner):
+    runner.pytester.makeconftest(
+        """
+        import threading
+
+        import pytest
+
+
+        @pytest.fixture
+        def answering_threads(mock_server):
+            '''The thread that answered each call to the mock: this one (in process) or a server's.'''
+            app, seen = mock_server.app, []
+            inner = app.wsgi_app
+
+            def recording(environ, start_response):
+                seen.append(threading.get_ident() == threading.main_thread().ident and "in process" or "socket")
+                return inner(environ, start_response)
+
+            app.wsgi_app = recording
+            yield seen
+            app.wsgi_app = inner
+        """
+    )
+    runner.pytester.makepyfile(
+        f"""
+        import json, urllib.request
+
+        import httpx, pytest, requests
+
+        CREATE = "/user/session/delivery/create"
+
+        def test_inside_mock(mock, answering_threads):
+            created = requests.post(mock.navixy_url + CREATE, json={{"hash": "{MASTER}"}}).json()["value"]
+            with httpx.Client() as client:
+                assert client.get(mock.url + "/__mock/health").json() == {{"status": "ok"}}
+            with urllib.request.urlopen(mock.url + "/__mock/state") as answer:
+                users = {{u["hash"]: u for u in json.load(answer)["navixy"]["users"]}}
+            assert users["{MASTER}"]["delivery_session"] == created
+            assert answering_threads == ["in process", "in process", "socket"]
+            # a delay fault still meets the client's read timeout
+            mock.add_fault(when={{"operation": "navixy.delivery.read"}}, delay_ms=60_000)
+            with pytest.raises(requests.exceptions.ReadTimeout):
+                requests.post(mock.navixy_url + "/user/session/delivery/read", json={{"hash": "{MASTER}"}},
+                              timeout=(30, 0.2))
+
+        def test_without_mock_everything_goes_over_the_socket(mock_server, answering_threads):
+            assert requests.get(mock_server.url + "/__mock/health").ok
+            assert answering_threads == ["socket"]
+        """
+    )
+    runner.run("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+def test_mock_intercept_fixture_shares_the_mock_state(runner):
+    runner.pytester.makepyfile(
+        f"""
+        import httpx, requests
+
+        def test_through_the_real_urls(mock, mock_intercept):
+            r = requests.post("https://api.eu.navixy.com/v2/user/session/delivery/create", json={{"hash": "{MASTER}"}})
+            assert r.status_code == 200
+            assert mock_intercept.in_process
+            mock.assert_called("navixy.delivery.create", times=1)
+            users = {{u["hash"]: u for u in mock.state()["navixy"]["users"]}}
+            assert users["{MASTER}"]["delivery_session"] == r.json()["value"]
+
+        def test_reset_applies(mock_intercept):
+            r = httpx.get("https://api.eu.navixy.com/v2/user/session/delivery/read", params={{"hash": "{MASTER}"}})
+            assert r.json()["status"]["code"] == 201
+        """
+    )
+    runner.run("-p", "no:randomly").assert_outcomes(passed=2)

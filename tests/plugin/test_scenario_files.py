@@ -102,4 +102,4 @@ def test_load_scenario_reads_a_file_at_any_path_itself_and_sends_the_document(ru
             assert mock.load_scenario({str(path)!r})["loaded"] == "anywhere"
         """
     )
-    runner.run_subprocess().assert_outcomes(passed=1)
+    runner.run().assert_outcomes(passed=1)

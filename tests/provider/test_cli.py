@@ -83,6 +83,14 @@ def test_proxy_reports_drift_logs_it_and_records_a_committable_scenario(provider
     done = mockserver("run", record)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "at json.data.id: expected \"2\", got 2" in done.stdout, done.stdout
+    # --keep-going runs every step, so every difference the provider made shows
+    every = mockserver("run", record, "--keep-going")
+    assert every.returncode == 1
+    # (239 is no code the recording can read a user's state from: the mock's user creates a session)
+    for difference in ("at json.data.foo: expected \"bar\", got nothing", "at status: expected 402, got 200",
+                       "at status: expected 404, got 400"):
+        assert difference in every.stdout, every.stdout
+    assert "6 steps: 3 passed, 3 failed, 0 skipped" in every.stdout
 
 
 def test_run_against_a_target_reports_drift_apart_from_step_results(provider, ca_file, tmp_path):
@@ -99,7 +107,7 @@ def test_run_against_a_target_reports_drift_apart_from_step_results(provider, ca
     }))
     done = mockserver("run", scenario, "--target", provider.url, "--target-ca", ca_file)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "2 passed, 0 failed" in done.stdout
+    assert "1 scenario: 1 passed, 0 failed; 2 steps: 2 passed, 0 failed" in done.stdout
     assert "schema drift: 3 finding(s), not step failures" in done.stdout
     assert "step 1: drift dellin.webhooks.get 200 unexpected_field at response /data/foo" in done.stdout
     assert "step 2: drift navixy.delivery.read 404 status_mismatch" in done.stdout
@@ -129,7 +137,7 @@ def test_a_recording_runs_against_the_provider_with_credentials_from_vars(provid
     target = ["--target", provider.url, "--target-ca", ca_file]
     done = mockserver("run", record, *target, "--var", "NAVIXY_HASH", env={"NAVIXY_HASH": HASH})
     assert done.returncode == 0, done.stdout
-    assert "1 passed, 0 failed" in done.stdout
+    assert "1 step: 1 passed, 0 failed" in done.stdout
     stand_in = mockserver("run", record, *target)
     assert stand_in.returncode == 1 and "expected 200, got 400" in stand_in.stdout, stand_in.stdout
     given = mockserver("run", record, *target, "--var", f"NAVIXY_HASH={HASH}")

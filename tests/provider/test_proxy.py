@@ -9,6 +9,8 @@ import logging
 import pytest
 import requests
 
+from mockserver.schemas import default_schemas
+
 from .conftest import start_proxy
 from .provider import DIFFERENCES
 
@@ -36,6 +38,7 @@ def drive(base: str) -> list[requests.Response]:
 def drift_of(proxy) -> dict:
     answer = requests.get(proxy.url + "/__mock/drift")
     assert answer.status_code == 200
+    default_schemas().check("admin/drift.schema.json", answer.json())
     return answer.json()
 
 

@@ -54,9 +54,10 @@ def test_a_bad_scenario_file_fails_the_run(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("name: bad\nfaults:\n  - {when: {operation: navixy.delivery.nope}, respond: {error: 6}}\n")
     done = mockserver("run", "navixy-demo", path)
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert f"FAIL {path}: at faults[0].when.operation: unknown operation" in done.stdout
-    assert "scenario navixy-demo" in done.stdout
+    # bad input: nothing is run
+    assert "scenario navixy-demo" not in done.stdout and "mock started" not in done.stdout
 
 
 def test_validate(tmp_path):

@@ -126,6 +126,7 @@
     var secret = token();
     if (secret) headers[TOKEN_HEADER] = secret;
     var init = { method: method, headers: headers, cache: "no-store", credentials: "same-origin" };
+    // every POST carries a JSON body: a type no other site may send without asking first
     if (body !== undefined) {
       headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
@@ -661,7 +662,7 @@
     });
     $("reset").addEventListener("click", function () {
       openRows = {};
-      act(call("POST", "/reset"), function () { return "reset to the loaded scenario's initial state"; });
+      act(call("POST", "/reset", {}), function () { return "reset to the loaded scenario's initial state"; });
     });
     $("event-form").addEventListener("submit", function (e) {
       e.preventDefault();

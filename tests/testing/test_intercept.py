@@ -9,7 +9,8 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from mockserver import create_app
-from pytest_plugin.intercept import api_for_url, intercept
+from mockserver.testing import intercept
+from mockserver.testing.hosts import api_for_url
 
 MASTER = "22eac1c27af4be7b9d04da2ce1af111b"
 CREATE = "/v2/user/session/delivery/create"
@@ -75,11 +76,18 @@ def test_httpx_async_client_reaches_the_app_without_a_socket(app):
     assert operations[:6] == ["navixy.delivery.create"] + ["navixy.delivery.read"] * 4 + [None]
 
 
-def test_httpx_async_calls_run_off_the_event_loop(app):
-    """A delayed answer (a delay fault) leaves the loop free for other work."""
+def test_httpx_async_calls_run_off_the_event_loop(app, monkeypatch):
+    """A delayed answer (a delay fault) leaves the loop free for other work:
+    the delay lasts until the loop has run another task, which it could not
+    do if the call blocked it (then the delay ends at its own bound)."""
+    import threading
+
+    from mockserver.faults import apply as fault_apply
     from mockserver.app import runtime_of
 
-    runtime_of(app).faults.add({"when": {"operation": "navixy.delivery.read"}, "delay_ms": 400})
+    ticked = threading.Event()
+    monkeypatch.setattr(fault_apply, "sleep", lambda seconds: ticked.wait(seconds))
+    runtime_of(app).faults.add({"when": {"operation": "navixy.delivery.read"}, "delay_ms": 10_000})
     order = []
 
     async def slow_call(client):
@@ -87,11 +95,12 @@ def test_httpx_async_calls_run_off_the_event_loop(app):
         order.append("answer")
 
     async def tick():
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0)
         order.append("tick")
+        ticked.set()
 
     async def main():
-        async with httpx.AsyncClient() as client:
+        async with httpx.AsyncClient(timeout=None) as client:
             await asyncio.gather(slow_call(client), tick())
 
     with intercept(app):
@@ -132,9 +141,7 @@ def test_a_foreign_path_is_answered_by_the_app_on_its_clock_and_journaled(app):
 
 
 def test_other_hosts_are_left_alone_and_patches_are_removed(app, live):
-    original = requests.Session.get_adapter
-    original_httpx_init = httpx.Client.__init__
-    original_async_init = httpx.AsyncClient.__init__
+    patch_points = (HTTPAdapter.send, httpx.HTTPTransport.handle_request, httpx.AsyncHTTPTransport.handle_async_request)
     other = live
 
     async def async_health():
@@ -142,16 +149,37 @@ def test_other_hosts_are_left_alone_and_patches_are_removed(app, live):
             return (await client.get(other.url + "/__mock/health")).json()
 
     with intercept(app):
-        session = requests.Session()
-        assert isinstance(session.get_adapter(other.url), HTTPAdapter)
-        assert not isinstance(session.get_adapter("https://api.dellin.ru/"), HTTPAdapter)
-        # a real socket call to another host still works
+        # a real socket call to another host still works: the live mock's journal sees them
         assert requests.get(other.url + "/__mock/health").json() == {"status": "ok"}
         assert httpx.get(other.url + "/__mock/health").json() == {"status": "ok"}
         assert asyncio.run(async_health()) == {"status": "ok"}
-    assert requests.Session.get_adapter is original
-    assert httpx.Client.__init__ is original_httpx_init
-    assert httpx.AsyncClient.__init__ is original_async_init
+        requests.post(other.url + READ, json={"hash": MASTER})
+        httpx.post(other.url + READ, json={"hash": MASTER})
+    from mockserver.app import runtime_of
+
+    assert len(runtime_of(other.app).journal.entries()) == 2
+    assert runtime_of(app).journal.entries() == []
+    assert (HTTPAdapter.send, httpx.HTTPTransport.handle_request,
+            httpx.AsyncHTTPTransport.handle_async_request) == patch_points
+
+
+def test_clients_made_before_activation_are_routed_too(app):
+    session = requests.Session()
+    client = httpx.Client()
+
+    async def async_read(async_client):
+        return await async_client.post("https://api.eu.navixy.com" + READ, json={"hash": MASTER})
+
+    async def both():
+        async with httpx.AsyncClient() as early:
+            with intercept(app):
+                return await async_read(early)
+
+    with client, intercept(app):
+        created = session.post("https://api.eu.navixy.com" + CREATE, json={"hash": MASTER})
+        read = client.post("https://api.eu.navixy.com" + READ, json={"hash": MASTER})
+    assert created.status_code == 200 and read.json()["value"] == created.json()["value"]
+    assert asyncio.run(both()).status_code == 200
 
 
 def test_nested_interceptors_route_to_the_innermost(app):
@@ -184,24 +212,3 @@ def test_routing_to_an_external_mock_by_url(live):
     assert read.json()["value"] == created.json()["value"]
     assert refused.status_code == 400 and refused.json()["status"]["code"] == 111
     assert refused_requests.status_code == 404 and "errors" in refused_requests.json()
-
-
-def test_mock_intercept_fixture_shares_the_mock_state(runner):
-    runner.pytester.makepyfile(
-        f"""
-        import httpx, requests
-
-        def test_through_the_real_urls(mock, mock_intercept):
-            r = requests.post("https://api.eu.navixy.com{CREATE}", json={{"hash": "{MASTER}"}})
-            assert r.status_code == 200
-            assert mock_intercept.in_process
-            mock.assert_called("navixy.delivery.create", times=1)
-            users = {{u["hash"]: u for u in mock.state()["navixy"]["users"]}}
-            assert users["{MASTER}"]["delivery_session"] == r.json()["value"]
-
-        def test_reset_applies(mock_intercept):
-            r = httpx.get("https://api.eu.navixy.com{READ}", params={{"hash": "{MASTER}"}})
-            assert r.json()["status"]["code"] == 201
-        """
-    )
-    runner.run("-p", "no:randomly").assert_outcomes(passed=2)

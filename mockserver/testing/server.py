@@ -1,7 +1,9 @@
-"""The session's mock server: started in-process, or an external one by URL."""
+"""A mock to test against: started in this process, or an external one by URL."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from ..apis import ADMIN_PREFIX
 
 # the scenario every test starts from when it names none
 BASE_SCENARIO = "default"
@@ -41,7 +43,7 @@ class MockServer:
 
     @property
     def admin_url(self) -> str:
-        return self.url + "/__mock"
+        return self.url + ADMIN_PREFIX
 
     def stop(self) -> None:
         if self._threaded is not None:
@@ -49,12 +51,12 @@ class MockServer:
             self._threaded = None
 
 
-def start_local(host: str, port: int, scenario_dirs=()) -> MockServer:
+def start_local(host: str = "127.0.0.1", port: int = 0, scenario_dirs=()) -> MockServer:
     """Build the app and bind in this thread, so a bind error is raised here."""
-    from mockserver import create_app
-    from mockserver.server import ThreadedServer
+    from .. import create_app
+    from ..server import ThreadedServer
 
-    app = create_app(allow_http_webhooks=True, scenario=BASE_SCENARIO, scenario_dirs=tuple(scenario_dirs))
+    app = create_app(allow_http_webhooks=True, scenario=BASE_SCENARIO, scenario_dirs=tuple(map(str, scenario_dirs)))
     try:
         threaded = ThreadedServer(app, host=host, port=port)
     except OSError as exc:
@@ -68,17 +70,16 @@ def start_local(host: str, port: int, scenario_dirs=()) -> MockServer:
 
 def connect_external(url: str, admin_token: str | None = None) -> MockServer:
     """Check that an external mock answers ``/__mock/health`` before any test uses it."""
-    import requests
+    from .admin import AdminClient, MockAdminError
 
     url = url.rstrip("/")
-    headers = {"X-Mock-Admin-Token": admin_token} if admin_token else {}
+    client = AdminClient(url, admin_token, timeout=10)
     try:
-        response = requests.get(url + "/__mock/health", headers=headers, timeout=10)
-    except requests.RequestException as exc:
-        raise MockServerError(f"--mock-url {url}: the mock does not answer: {exc}") from exc
-    if response.status_code != 200:
-        raise MockServerError(
-            f"--mock-url {url}: GET /__mock/health answered {response.status_code}: {response.text[:200]}"
-        )
+        client.health()
+    except MockAdminError as exc:
+        # "the mock does not answer: ..." alone when nothing answered
+        raise MockServerError(f"--mock-url {url}: {exc.message if exc.status == 0 else exc}") from exc
+    finally:
+        client.close()
     # its loaded scenario is unknown: the first test loads the base one
     return MockServer(url=url, admin_token=admin_token, base_scenario_dirty=True)

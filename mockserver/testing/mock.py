@@ -1,20 +1,21 @@
-"""``Mock``: the handle the ``mock`` fixture gives a test.
+"""``Mock``: a handle on a running mock for a test: admin calls, scenarios and
+assertions that explain what did not match. The ``mock`` fixture gives one.
 
-Everything goes through the admin API (``/__mock``) with one shared
-``requests.Session``, so the same handle drives the in-process server and an
-external ``mockserver serve`` alike.
+Everything goes through the admin API (``AdminClient``), so the same handle
+drives an in-process server and an external ``mockserver serve`` alike. For
+an in-process server the admin calls are made in process, and while
+``routed()`` is active so are the test's own ``requests``/``httpx`` calls to
+the mock's URL; other clients (a subprocess, curl) still reach it over its
+socket.
 """
 from __future__ import annotations
 
+import contextlib
 import os
-from datetime import timedelta
 from pathlib import Path
 
-import requests
-
-from .matching import (
-    Record, call_matcher, check_count, describe_call, describe_delivery, record_matcher, records,
-)
+from .admin import AdminClient, MockAdminError
+from .assertions import Record, call_matcher, check_count, describe_call, describe_delivery, record_matcher, records
 from .server import BASE_SCENARIO, MockServer
 
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
@@ -44,30 +45,24 @@ def find_scenario_file(source, search_from: Path | None, scenario_dirs) -> Path 
             if path.is_file():
                 return path
     return None
-ADMIN_TIMEOUT_SECONDS = 30
-
-
-class MockAdminError(Exception):
-    """The mock refused an admin call; the message carries its explanation."""
-
-    def __init__(self, method: str, path: str, status: int, message: str, details=None):
-        self.status = status
-        self.message = message
-        self.details = details or []
-        text = f"{method} {path} answered {status}: {message}"
-        if self.details:
-            text += "\n" + "\n".join(f"  - {d}" for d in self.details)
-        super().__init__(text)
 
 
 class Mock:
     def __init__(self, server: MockServer, *, scenario_dirs=(), search_from: Path | None = None):
+        import requests
+
         self.server = server
         self.scenario_dirs = [Path(d) for d in scenario_dirs]
         self.search_from = search_from
-        self.session = requests.Session()
-        if server.admin_token:
-            self.session.headers["X-Mock-Admin-Token"] = server.admin_token
+        session = requests.Session()
+        self._route = None
+        if server.app is not None:
+            from .interceptor import Interceptor
+            from .requests_transport import InProcessAdapter
+
+            session.mount(server.url + "/", InProcessAdapter(server.app))
+            self._route = Interceptor(server.app, hosts=False, origins=[server.url])
+        self.admin = AdminClient(server.url, server.admin_token, session=session)
 
     # ------------------------------------------------------------ URLs
     @property
@@ -82,43 +77,19 @@ class Mock:
     def dellin_url(self) -> str:
         return self.server.dellin_url
 
-    # ------------------------------------------------------------ admin calls
-    def _admin(self, method: str, path: str, **kwargs):
-        url = self.server.admin_url + path
-        try:
-            response = self.session.request(method, url, timeout=ADMIN_TIMEOUT_SECONDS, **kwargs)
-        except requests.RequestException as exc:
-            raise MockAdminError(method, "/__mock" + path, 0, f"the mock does not answer: {exc}") from exc
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        if response.status_code >= 400 or body is None:
-            error = (body or {}).get("error", {}) if isinstance(body, dict) else {}
-            raise MockAdminError(
-                method, "/__mock" + path, response.status_code,
-                error.get("message") or response.text[:300], error.get("details"),
-            )
-        return body
-
-    @staticmethod
-    def _list(body, key: str) -> list:
-        return body[key] if isinstance(body, dict) and key in body else body
-
     # ------------------------------------------------------------ lifecycle
     def reset(self) -> None:
         """Back to the loaded scenario's initial state: state, clock, journal, faults, deliveries.
 
         An in-process server is reset by a direct call to what ``POST
-        /__mock/reset`` runs (a socket round trip costs more than the reset
-        itself); an external one through the admin API.
+        /__mock/reset`` runs; an external one through the admin API.
         """
         if self.server.app is not None:
-            from mockserver.app import runtime_of
+            from ..app import runtime_of
 
             runtime_of(self.server.app).reset()
         else:
-            self._admin("POST", "/reset")
+            self.admin.reset()
 
     def prepare(self, scenario=None, search_from: Path | None = None) -> "Mock":
         """What the fixture does before each test: the marker's scenario, else the base one, reset."""
@@ -131,6 +102,22 @@ class Mock:
             self.reset()
         return self
 
+    @contextlib.contextmanager
+    def routed(self):
+        """While active, ``requests`` and ``httpx`` calls to ``url`` are answered
+        in process (nothing changes for an external mock)."""
+        if self._route is None:
+            yield self
+            return
+        self._route.start()
+        try:
+            yield self
+        finally:
+            self._route.stop()
+
+    def close(self) -> None:
+        self.admin.close()
+
     def load_scenario(self, source) -> dict:
         """Load a scenario: a bundled name, a YAML/JSON file path, or a document (dict).
 
@@ -140,12 +127,12 @@ class Mock:
         need not exist where an external server runs.
         """
         if isinstance(source, dict):
-            loaded = self._admin("POST", "/scenarios", json=source)
+            loaded = self.admin.load_scenario(source)
             is_base = False
         else:
             path = self._scenario_file(source)
             if path is None:
-                loaded = self._admin("POST", "/scenarios", json={"name": str(source)})
+                loaded = self.admin.load_bundled_scenario(str(source))
             else:
                 loaded = self._post_scenario_file(path)
             is_base = str(source) == BASE_SCENARIO
@@ -153,19 +140,16 @@ class Mock:
         return loaded
 
     def _post_scenario_file(self, path: Path) -> dict:
+        where = "/__mock/scenarios"
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise MockAdminError("POST", "/__mock/scenarios", 0, f"cannot read scenario file {path}: {exc}") from exc
+            raise MockAdminError("POST", where, 0, f"cannot read scenario file {path}: {exc}") from exc
         content_type = "application/json" if path.suffix == ".json" else "application/yaml"
         try:
-            return self._admin(
-                "POST", "/scenarios", data=text.encode("utf-8"), headers={"Content-Type": content_type}
-            )
+            return self.admin.load_scenario_text(text, content_type)
         except MockAdminError as exc:
-            raise MockAdminError(
-                "POST", "/__mock/scenarios", exc.status, f"scenario file {path}: {exc.message}", exc.details
-            ) from None
+            raise MockAdminError("POST", where, exc.status, f"scenario file {path}: {exc.message}", exc.details) from None
 
     def _scenario_file(self, source) -> Path | None:
         try:
@@ -182,22 +166,14 @@ class Mock:
         """
         if (seconds is None) == (by is None):
             raise TypeError("advance_clock() takes seconds (a number, a timedelta or a duration like '20m') or by=")
-        amount = by if by is not None else seconds
-        if isinstance(amount, timedelta):
-            amount = amount.total_seconds()
-        body = {"by": amount} if isinstance(amount, str) else {"seconds": amount}
-        answer = self._admin("POST", "/clock/advance", json=body)
-        return records(answer.get("deliveries", []))
+        return records(self.admin.advance_clock(by if by is not None else seconds))
 
     def clock(self) -> Record:
-        return Record(self._admin("GET", "/clock"))
+        return Record(self.admin.clock())
 
     def trigger_order_event(self, order_number: str, event_type: str, roles=None) -> Record:
         """Fire a Dellin order event; the first delivery attempts run before this returns."""
-        body = {"orderNumber": str(order_number), "eventType": event_type}
-        if roles is not None:
-            body["roles"] = list(roles)
-        return Record(self._admin("POST", "/dellin/events", json=body))
+        return Record(self.admin.trigger_order_event(order_number, event_type, roles))
 
     def add_fault(self, rule: dict | list | None = None, **fields) -> Record | list[Record]:
         """``add_fault({"when": ..., "respond": ...})``, ``add_fault(when=..., respond=..., times=1)``
@@ -205,36 +181,36 @@ class Mock:
         if rule is not None and fields:
             raise TypeError("add_fault() takes a rule dict or keyword fields, not both")
         body = {"faults": rule} if isinstance(rule, list) else rule if rule is not None else fields
-        added = self._list(self._admin("POST", "/faults", json=body), "faults")
-        # the rule as stored (with its id); a list of rules, all checked before any is added, gives the list
+        added = self.admin.add_faults(body)
+        # a list of rules, all checked before any is added, gives the list
         return records(added) if isinstance(rule, list) else Record(added[0])
 
     def faults(self) -> list[Record]:
-        return records(self._list(self._admin("GET", "/faults"), "faults"))
+        return records(self.admin.faults())
 
     def clear_faults(self) -> None:
-        self._admin("DELETE", "/faults")
+        self.admin.clear_faults()
 
     # ------------------------------------------------------------ observation
     @property
     def requests(self) -> list[Record]:
         """The request journal, oldest first (admin calls are not journalled)."""
-        return records(self._list(self._admin("GET", "/requests"), "requests"))
+        return records(self.admin.journal())
 
     def clear_requests(self) -> None:
-        self._admin("DELETE", "/requests")
+        self.admin.clear_journal()
 
     @property
     def deliveries(self) -> list[Record]:
         """The webhook delivery log: every attempt, with its outcome."""
-        return records(self._list(self._admin("GET", "/dellin/deliveries"), "deliveries"))
+        return records(self.admin.deliveries())
 
     def state(self) -> dict:
         """The same JSON as ``GET /__mock/state``."""
-        return self._admin("GET", "/state")
+        return self.admin.state()
 
     def set_state(self, state: dict) -> dict:
-        return self._admin("PUT", "/state", json=state)
+        return self.admin.set_state(state)
 
     # ------------------------------------------------------------ assertions
     def assert_called(self, operation: str | None = None, times: int | None = None, **match) -> list[Record]:
@@ -242,16 +218,15 @@ class Mock:
 
         Match keywords: ``api``, ``method``, ``path``, ``status``, ``query``,
         ``json`` (request body) and ``response`` (response body); dicts are
-        JSON subsets, and values may be compiled regexes or predicates.
-        On failure the message lists the calls that came close and why each
-        did not match.
+        JSON subsets, and values may be ``$regex``/``$type``/``$length``
+        matchers, compiled regexes or predicates. On failure the message lists
+        the calls that came close and where each did not match.
         """
         __tracebackhide__ = True
         matcher = call_matcher(operation, match)
         what = _describe_expectation(operation or "a call", match)
-        entries = self.requests
         return check_count(
-            what, entries, matcher, times, describe_call,
+            what, self.requests, matcher, times, describe_call,
             close=lambda e: operation is None or e.get("operation") == operation,
         )
 

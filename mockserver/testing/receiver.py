@@ -1,4 +1,7 @@
-"""A local webhook receiver: a real HTTP(S) server that collects what it is sent.
+"""The webhook receiver: a real HTTP(S) server that collects what it is sent.
+
+The ``webhook_receiver`` fixture and the scenario runner's
+``${receiver_url}`` are both this one.
 
 It binds 127.0.0.1 on a free port in the caller's thread (a bind error is
 raised right there) and serves from a daemon thread, one thread per request,
