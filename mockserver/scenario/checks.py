@@ -87,7 +87,7 @@ def _retired_code_problems(step: dict, where: str) -> list[tuple[str, str]]:
     Dellin's documented table: named, with the code that replaces it."""
     from ..dellin.errors import retired_code, unknown_code_message
     from ..errors import DELLIN
-    from ..web import api_for_path
+    from ..apis import api_for_path
 
     request, expect = step.get("request"), step.get("expect")
     if not isinstance(request, dict) or not isinstance(expect, dict) or not isinstance(expect.get("json"), dict):

@@ -8,7 +8,7 @@ from mockserver import create_app
 from mockserver.dellin import errors
 from mockserver.dellin.errors import DellinError, code_row, codes, retired_code
 from mockserver.errors import profile_for
-from mockserver.faults import rule_problems
+from mockserver.faults.checks import rule_problems
 from mockserver.scenario.loader import ScenarioError, load
 from tests.contract import ContractClient
 

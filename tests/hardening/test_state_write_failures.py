@@ -75,7 +75,7 @@ def test_a_failed_write_is_each_apis_unavailable_answer_and_changes_nothing(serv
 
     admin = client.post("/__mock/clock/advance", json={"seconds": 3600})
     assert admin.status_code == 503
-    assert admin.get_json()["error"]["details"] == ["state_file"]
+    assert admin.get_json()["error"]["details"] == ["unavailable"]
 
     # rolled back: memory is what the disk holds
     assert mock.dump_state() == before == on_disk(path)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mockserver import create_app
-from mockserver.faults import rule_problems
+from mockserver.faults.checks import rule_problems
 from mockserver.navixy import errors
 from mockserver.navixy.errors import NavixyError, code_row, codes
 from tests.contract import ContractClient
