@@ -26,11 +26,11 @@ from .security import guard_admin_request
 from .web import respond
 
 log = logging.getLogger("mockserver")
-access_log = logging.getLogger("mockserver.access")
 
 EXTENSION = "mockserver"
 OPERATION_NAMES = EXTENSION + ".operations"  # endpoint -> operation name, filled on first use
 NAVIXY_METHODS = ["GET", "POST"]
+ACCESS_LOG = EXTENSION + ".access_log"  # an AccessLog while the access log is on
 
 
 def create_app(config: MockConfig | None = None, **overrides) -> Flask:
@@ -51,6 +51,10 @@ def create_app(config: MockConfig | None = None, **overrides) -> Flask:
     mock = MockRuntime(config)
     app.extensions[EXTENSION] = mock
     app.extensions[OPERATION_NAMES] = {}
+    if config.access_log:
+        from .access_log import AccessLog
+
+        app.extensions[ACCESS_LOG] = AccessLog()
 
     _add_routes(app)
 
@@ -203,12 +207,10 @@ def _journal_response(app, response):
             response.status_code, response_body,
             tuple(faults) if faults else (),
         )
-    if mock.config.access_log:
-        elapsed = (time.perf_counter() - tags.get("started", time.perf_counter())) * 1000
-        access_log.info(
-            '%s "%s %s" %s %.1fms', req.remote_addr, req.method, req.full_path.rstrip("?"),
-            response.status_code, elapsed,
-        )
+    access = app.extensions.get(ACCESS_LOG)
+    if access is not None:
+        now = time.perf_counter()
+        access.record(req.environ, response.status_code, (now - tags.get("started", now)) * 1000)
     return response
 
 

@@ -105,7 +105,12 @@ def _read_body(request, environ, max_bytes: int) -> bytes:
     # Flask, MAX_CONTENT_LENGTH (the same limit) makes werkzeug refuse a body
     # over it; outside Flask the count after reading is the guard.
     try:
-        return request.get_data(cache=True)
+        data = request.get_data(cache=True)
+        # A server that marks its input terminated (granian) gets werkzeug's
+        # stream cut at the limit without a word: a byte beyond it means too large.
+        if len(data) >= max_bytes and environ.get("wsgi.input_terminated") and environ["wsgi.input"].read(1):
+            raise RequestEntityTooLarge()
+        return data
     except RequestEntityTooLarge:
         length = request.content_length
         declared = f"the body is {length} bytes; " if length is not None else "the body is over the limit; "

@@ -11,10 +11,10 @@ from __future__ import annotations
 import time
 
 from flask import Response, current_app, g, request
-from waitress.channel import ClientDisconnected
 
 from ..apis import ADMIN, DELLIN, NAVIXY
 from ..body import parse_json, raw_body
+from ..connection_drop import DROP_ENVIRON
 from ..errors import BodyProblem, DellinError, NavixyError
 from ..web import respond, runtime
 from .rules import Call
@@ -33,12 +33,13 @@ CLIENT_READ_TIMEOUT_ENVIRON = "mockserver.client_read_timeout"
 CLIENT_GAVE_UP_ENVIRON = "mockserver.client_gave_up"
 
 
-class ConnectionDropped(ClientDisconnected):
+class ConnectionDropped(Exception):
     """Raised while the response is being sent, before any byte goes out.
 
-    Under waitress (a subclass of its ``ClientDisconnected``) the server closes
-    the socket without answering; under the Flask test client the exception
-    reaches the caller."""
+    A real server never gets that far: the call is marked with
+    ``DROP_ENVIRON`` and the server's adapter closes the connection (see
+    ``server_granian``, ``server_waitress``). Under the Flask test client and
+    the interceptor the exception reaches the caller."""
 
 
 def _read_body():
@@ -133,6 +134,7 @@ def _dropped(rule: dict):
         yield b""  # a generator: nothing runs until the server starts sending
 
     g.response_body = None
+    request.environ[DROP_ENVIRON] = True
     response = current_app.response_class(body(), status=DROPPED_STATUS, mimetype="application/json")
     response.headers[FAULT_HEADER] = str(rule["id"])
     return response

@@ -19,9 +19,10 @@ def test_serve_answers_logs_each_request_and_stops_on_sigterm():
         read = requests.get(server.url + "/v2/user/session/delivery/read", params={"hash": MASTER}, timeout=5)
         assert read.json() == {"success": True, "value": created.json()["value"]}
         assert requests.get(server.url + "/__mock/health", timeout=5).json() == {"status": "ok"}
-        assert server.wait_for_output('"GET /v2/user/session/delivery/read?hash=' + MASTER + '" 200')
+        assert server.wait_for_output('"GET /v2/user/session/delivery/read?hash=***" 200')
         assert server.stop(signal.SIGTERM) == 0
         assert any("SIGTERM, stopping" in line for line in server.output)
+        assert not any(MASTER in line for line in server.output), "a credential reached the log"
 
 
 def test_sigint_stops_cleanly():
