@@ -32,6 +32,7 @@ def _serve(args) -> int:
         state_file=args.state_file,
         scenario_dirs=tuple(args.scenario_dir),
         allowed_hosts=tuple(args.allow_host),
+        seed=args.seed,
     )
     try:
         app = create_app(config)
@@ -192,6 +193,16 @@ def positive_count(text: str) -> int:
     return count
 
 
+def seed_number(text: str) -> int:
+    try:
+        seed = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= seed < 2**64:
+        raise argparse.ArgumentTypeError(f"{seed} is out of range: use 0 to 2**64 - 1")
+    return seed
+
+
 def _seconds(text: str) -> float:
     import math
 
@@ -247,6 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="close a connection idle, or still sending its request's headers, after this long "
                             f"(default {DEFAULT_IDLE_TIMEOUT:g})")
     serve.add_argument("--quiet", action="store_true", help="no access log")
+    serve.add_argument("--seed", type=seed_number, default=None, metavar="N",
+                       help="seed the fault rules' random choices (probability, drawn delays), over the scenario's "
+                            "seed: the same seed and calls give the same faults")
     serve.set_defaults(func=_serve)
 
     proxy = sub.add_parser("proxy", help="a validating, recording reverse proxy in front of a provider (or the mock)")

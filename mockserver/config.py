@@ -32,6 +32,7 @@ class MockConfig:
     webhook_concurrency: int = 8  # attempts due at one instant sent at once, at most this many
     delivery_log_size: int = 10_000  # entries kept in the delivery log (oldest go first)
     admin_token: str | None = None
+    seed: int | None = None  # the fault rules' random generator; None: the scenario's seed, else a drawn one
     state_file: str | None = None
 
     def __post_init__(self):
@@ -83,6 +84,9 @@ def config_problems(config: MockConfig) -> list[str]:
         if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list)) \
                 or not all(isinstance(item, (str, PathLike)) for item in value):
             problems.append(f"{name} must be a sequence of strings, got {value!r}")
+    if config.seed is not None and (not isinstance(config.seed, int) or isinstance(config.seed, bool)
+                                    or not 0 <= config.seed < 2**64):
+        problems.append(f"seed must be a whole number from 0 to 2**64 - 1, got {config.seed!r}")
     if config.retry_delays_from not in DELAYS_FROM:
         problems.append(f"retry_delays_from must be one of {', '.join(DELAYS_FROM)}, got {config.retry_delays_from!r}")
     if config.clock_mode is not None and config.clock_mode not in MODES:

@@ -26,8 +26,8 @@ def admin_operation(name, path, methods, summary, request_schema=None, response_
 
 
 HEALTH = admin_operation("health", "/health", ["GET"], "Liveness", response_schema="admin/health.schema.json")
-RESET = admin_operation("reset", "/reset", ["POST"], "Back to the loaded scenario's initial state",
-            response_schema="admin/status.schema.json")
+RESET = admin_operation("reset", "/reset", ["POST"], "Back to the loaded scenario's initial state; {\"seed\": N} reseeds the fault rules",
+            request_schema="admin/reset_request.schema.json", response_schema="admin/status.schema.json")
 STATE_GET = admin_operation("state.get", "/state", ["GET"], "Dump the whole state", response_schema="state.schema.json")
 STATE_PUT = admin_operation("state.put", "/state", ["PUT"], "Replace the whole state", request_schema="state.schema.json",
                 response_schema="state.schema.json")

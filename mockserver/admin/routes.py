@@ -21,7 +21,9 @@ def health():
 
 
 def reset():
-    runtime().reset()
+    body = json_body(required=False)
+    schema_checked("admin/reset_request.schema.json", body)
+    runtime().reset(seed=body.get("seed"))
     return respond({"status": "reset"})
 
 
