@@ -12,11 +12,11 @@ import time
 
 from flask import Response, current_app, g, request
 
-from ..apis import ADMIN, DELLIN, NAVIXY
+from ..apis import ADMIN
 from ..body import parse_json, raw_body
 from ..connection_drop import DROP_ENVIRON
-from ..errors import BodyProblem, DellinError, NavixyError
-from ..web import respond, runtime
+from ..errors import BodyProblem, profile_for
+from ..web import respond, respond_error, runtime
 from .rules import Call
 
 FAULT_HEADER = "X-Mock-Fault"
@@ -105,9 +105,8 @@ def _answer(rule: dict):
     respond_with = rule["respond"]
     headers = {FAULT_HEADER: str(rule["id"]), **respond_with.get("headers", {})}
     if "error" in respond_with:
-        error = _api_error(g.api, respond_with["error"], rule["id"])
-        clock = runtime().clock
-        return respond(error.body(clock), error.http_status, headers=headers)
+        error = profile_for(g.api).injected(respond_with["error"], f"injected by fault rule {rule['id']}")
+        return respond_error(error, headers=headers)
     body = respond_with.get("body", "")
     if isinstance(body, str):
         g.response_body = body
@@ -118,14 +117,6 @@ def _answer(rule: dict):
     if "content_type" in respond_with:
         response.content_type = respond_with["content_type"]
     return response
-
-
-def _api_error(api: str, code: int, rule_id: int):
-    if api == NAVIXY:
-        return NavixyError(code)
-    if api == DELLIN:
-        return DellinError.of(code, f"injected by fault rule {rule_id}")
-    raise ValueError(f"fault rule {rule_id}: no error envelope for api {api!r}")
 
 
 def _dropped(rule: dict):

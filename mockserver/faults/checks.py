@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..apis import ADMIN
 from ..clock import parse_duration
-from ..errors import dellin_codes, navixy_codes
+from ..errors import profile_for
 from ..registry import OPERATIONS, operation_by_name
 from ..scenario.matcher import pattern_problems
 from ..schemas import default_schemas
@@ -115,12 +115,11 @@ def _header_problems(headers: dict, where: str) -> list[tuple[str, str]]:
 
 
 def _error_code_problems(code: int, api: str | None, where: str) -> list[tuple[str, str]]:
-    tables = {"navixy": navixy_codes, "dellin": dellin_codes}
-    if api not in tables:
+    if api is None or api == ADMIN:
         return [(where, "an API error code needs when.api or when.operation (navixy or dellin) to pick the envelope")]
-    codes = tables[api]()
-    if code not in codes:
-        return [(where, f"{api} does not document error code {code}; documented: {', '.join(map(str, sorted(codes)))}")]
+    profile = profile_for(api)
+    if code not in profile.codes():
+        return [(where, profile.unknown_code_message(code))]
     return []
 
 

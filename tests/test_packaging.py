@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 
-from ..processes import REPO
+from .processes import REPO
 
 pytestmark = pytest.mark.live
 

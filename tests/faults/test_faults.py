@@ -39,10 +39,10 @@ def test_navixy_error_in_its_envelope_and_documented_status(client, code, status
 
 
 def test_dellin_error_in_its_envelope(client):
-    rule = add(client, {"when": {"operation": "dellin.auth.login"}, "respond": {"error": 5000}})
+    rule = add(client, {"when": {"operation": "dellin.auth.login"}, "respond": {"error": 100006}})
     answer = client.post(DELLIN_LOGIN, json={"appkey": APPKEY, "login": "info@info.ru", "password": "Password1"})
     assert answer.status_code == 500
-    assert answer.json["errors"][0]["code"] == 5000
+    assert answer.json["errors"][0]["code"] == 100006
     assert answer.json["metadata"]["status"] == 500
     assert answer.headers["X-Mock-Fault"] == str(rule)
 
@@ -80,7 +80,7 @@ def test_times_limits_and_rules_apply_in_order(client):
 )
 def test_matching_on_method_path_query_and_body(client, when, hits):
     api = when.get("api", "navixy")
-    add(client, {"when": {"api": api, **when}, "respond": {"error": 11 if api == "navixy" else 5000}})
+    add(client, {"when": {"api": api, **when}, "respond": {"error": 11 if api == "navixy" else 100006}})
     post = client.post(CREATE, json={"hash": MASTER})
     get = client.get(READ, query_string={"hash": MASTER})
     assert [post.json.get("status", {}).get("code") == 11, get.json.get("status", {}).get("code") == 11] == hits
@@ -223,7 +223,7 @@ def test_admin_names_the_place_in_a_single_rule(client, rule, path):
 
 def test_reset_restores_the_scenario_faults(client, runtime):
     runtime.load_scenario("navixy-transient-fault")
-    client.post("/__mock/faults", json={"when": {"api": "dellin"}, "respond": {"error": 5000}})
+    client.post("/__mock/faults", json={"when": {"api": "dellin"}, "respond": {"error": 100006}})
     assert client.post(CREATE, json={"hash": MASTER}).status_code == 402
     client.post("/__mock/reset")
     assert [r["fired"] for r in client.get("/__mock/faults").json["faults"]] == [0]

@@ -1,19 +1,11 @@
-"""MockFlask runs the mock's own per-request steps directly; hooks that
-others register on the app still run through Flask's machinery."""
+"""The mock's own per-request steps run first; hooks that others register on
+the app (before, after, teardown, after_this_request) still run."""
 from flask import after_this_request, session
 
 from mockserver import create_app
-from mockserver.app import MockFlask, NoSessions
 
 READ = "/v2/user/session/delivery/read"
 HASH = "66666666666666666666666666666666"
-
-
-def test_the_app_is_a_mock_flask_without_sessions():
-    app = create_app()
-    assert isinstance(app, MockFlask)
-    assert isinstance(app.session_interface, NoSessions)
-    assert app.before_request_funcs == {} and app.after_request_funcs == {}
 
 
 def test_hooks_registered_by_others_still_run_after_the_mocks_steps():
@@ -93,4 +85,4 @@ def test_a_failure_after_the_view_is_the_apis_unexpected_error_not_a_bad_request
     assert navixy.get_json()["status"]["code"] == 6
     dellin = app.test_client().post("/v1/webhooks", json={})
     assert dellin.status_code == 500
-    assert dellin.get_json()["errors"][0]["code"] == 5000
+    assert dellin.get_json()["errors"][0]["code"] == 100006
