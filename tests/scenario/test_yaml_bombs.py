@@ -76,7 +76,7 @@ def test_a_file_may_expand_up_to_the_file_limit():
 def test_libyaml_parses_when_pyyaml_has_it():
     if not getattr(yaml, "__with_libyaml__", False):
         pytest.skip("this PyYAML was built without libyaml")
-    assert issubclass(loader._Loader, yaml.CSafeLoader)
+    assert issubclass(loader._FastLoader, yaml.CSafeLoader)
 
 
 def test_a_scenario_error_keeps_its_kind_when_the_origin_is_added():
