@@ -1,4 +1,4 @@
-"""Dellin state for the benchmarks, in the scenario ``state`` shape (SPEC 6)."""
+"""Dellin state for the benchmarks, in the scenario ``state`` shape."""
 from __future__ import annotations
 
 APPKEY = "00000000-0000-0000-0000-000000000000"

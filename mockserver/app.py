@@ -11,24 +11,29 @@ from flask.signals import request_tearing_down
 from flask.sessions import NullSession, SessionInterface
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from .config import MockConfig
-from .errors import ADMIN, DELLIN, NAVIXY, AdminError, ApiError, DellinError, NavixyError
-from .fault_injection import apply_request_faults
-from .operations import operation_for_endpoint
-from .routes_table import route_modules
 from . import persistence
+from .admin import routes as admin_routes
+from .apis import ADMIN, DELLIN, HOST_API_ENVIRON, NAVIXY, api_for_path
+from .body import FORM_TYPES, RAW_BODY_ENVIRON
+from .config import MockConfig
+from .dellin import routes as dellin_routes
+from .errors import AdminError, ApiError, DellinError, NavixyError
+from .faults.apply import apply_request_faults
+from .inspector import routes as inspector_routes
+from .navixy import routes as navixy_routes
+from .operation import Operation
+from .registry import OPERATIONS
 from .runtime import MockRuntime
 from .security import guard_admin_request
-from .body import FORM_TYPES, RAW_BODY_ENVIRON
-from .web import HOST_API_ENVIRON, api_for_path, respond
+from .web import respond
 
 log = logging.getLogger("mockserver")
 access_log = logging.getLogger("mockserver.access")
 
 EXTENSION = "mockserver"
 _SENTINEL = object()
-OPERATION_NAMES = EXTENSION + ".operations"
-NAVIXY_METHODS = ["GET", "POST"]  # endpoint -> operation name, filled on first use
+OPERATION_NAMES = EXTENSION + ".operations"  # endpoint -> operation name, filled on first use
+NAVIXY_METHODS = ["GET", "POST"]
 
 
 def create_app(config: MockConfig | None = None, **overrides) -> Flask:
@@ -50,8 +55,7 @@ def create_app(config: MockConfig | None = None, **overrides) -> Flask:
     app.extensions[EXTENSION] = mock
     app.extensions[OPERATION_NAMES] = {}
 
-    for module in route_modules():
-        app.register_blueprint(module.blueprint())
+    _add_routes(app)
 
     persistence.install(app, mock)
     app.register_error_handler(ApiError, _render_api_error)
@@ -62,6 +66,23 @@ def create_app(config: MockConfig | None = None, **overrides) -> Flask:
 
 def runtime_of(app: Flask) -> MockRuntime:
     return app.extensions[EXTENSION]
+
+
+# every API's views, by operation; the registry says which operations there are
+VIEWS = {**navixy_routes.VIEWS, **dellin_routes.VIEWS, **admin_routes.VIEWS, **inspector_routes.VIEWS}
+
+
+def _add_routes(app: Flask) -> None:
+    for operation in OPERATIONS:
+        _add_route(app, operation, VIEWS[operation])
+
+
+def _add_route(app: Flask, operation: Operation, view) -> None:
+    view.operation = operation
+    # an OPTIONS the registry does not list is a 405 in the API's envelope,
+    # not Flask's automatic empty text/html 200
+    view.provide_automatic_options = False
+    app.add_url_rule(operation.path, endpoint=operation.endpoint, view_func=view, methods=list(operation.methods))
 
 
 # ------------------------------------------------------------------ hooks
@@ -173,7 +194,8 @@ def _view_operation(app, endpoint):
         pass
     func = app.view_functions.get(endpoint)
     operation = getattr(func, "operation", None)
-    name = names[endpoint] = operation.name if operation else operation_for_endpoint(endpoint)
+    # a route added by others (a test's on ``mock_app``) is named by its endpoint
+    name = names[endpoint] = operation.name if operation else endpoint
     return name
 
 

@@ -6,6 +6,7 @@ import json
 import os
 import sys
 
+from .apis import ADMIN_TOKEN_HEADER
 from .config import MockConfig
 
 
@@ -223,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="a bundled scenario name, or a scenario file (anything with a folder or a "
                           ".yaml/.yml/.json suffix is read as a file)")
     run.add_argument("--target", default=None, help="a base URL to test instead of starting a mock")
-    run.add_argument("--admin-token", default=None, help="sent as X-Mock-Admin-Token to the target's admin API")
+    run.add_argument("--admin-token", default=None, help=f"sent as {ADMIN_TOKEN_HEADER} to the target's admin API")
     run.add_argument("--strict-schema", action="store_true",
                      help="with --target: schema drift in the answers fails the run")
     run.add_argument("--var", action="append", default=[], metavar="NAME[=VALUE]",

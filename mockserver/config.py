@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, fields, replace
 from os import PathLike
-from dataclasses import dataclass, field, fields, replace
 
 from .clock import MAX_DURATION_SECONDS, MODES
 from .delivery.schedule import DELAYS_FROM
@@ -33,7 +33,6 @@ class MockConfig:
     delivery_log_size: int = 10_000  # entries kept in the delivery log (oldest go first)
     admin_token: str | None = None
     state_file: str | None = None
-    extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
         problems = config_problems(self)

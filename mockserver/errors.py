@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .apis import ADMIN, DELLIN, NAVIXY
 from .clock import dellin_timestamp
-
-NAVIXY, DELLIN, ADMIN = "navixy", "dellin", "admin"
 
 
 class ApiError(Exception):

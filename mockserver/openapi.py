@@ -1,4 +1,4 @@
-"""The OpenAPI 3.1 document of the mock, built from the route table and the
+"""The OpenAPI 3.1 document of the mock, built from the route registry and the
 JSON Schemas in ``schemas/``; nothing in it is written by hand.
 
 Each operation brings its request, success and error schemas; the error
@@ -15,32 +15,32 @@ import re
 from functools import lru_cache
 from urllib.parse import urldefrag, urljoin
 
-from .operations import Operation
-from .operations_index import all_operations, error_schema_for_api
+from .apis import ADMIN, ADMIN_PREFIX, ADMIN_TOKEN_HEADER, DELLIN, NAVIXY
+from .operation import Operation
+from .registry import OPERATIONS, error_schema_for_api
 from .schemas import BASE_URI, SchemaSet, default_schemas
-from .security import ADMIN_TOKEN_HEADER
 
 OPENAPI_VERSION = "3.1.0"
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 
 TAGS = (
-    {"name": "navixy", "description": "Navixy delivery sessions (base URL: /v2)"},
-    {"name": "dellin", "description": "Dellin order event notifications (base URL: the host root)"},
-    {"name": "admin", "description": "The mock's own admin API under /__mock"},
+    {"name": NAVIXY, "description": "Navixy delivery sessions (base URL: /v2)"},
+    {"name": DELLIN, "description": "Dellin order event notifications (base URL: the host root)"},
+    {"name": ADMIN, "description": f"The mock's own admin API under {ADMIN_PREFIX}"},
 )
 
 # where each API's error table lives and which column holds the HTTP status
 ERROR_TABLES = {
-    "navixy": ("navixy/errors.json", "http"),
-    "dellin": ("dellin/errors.json", "status"),
+    NAVIXY: ("navixy/errors.json", "http"),
+    DELLIN: ("dellin/errors.json", "status"),
 }
 # admin errors are AdminError values with any 4xx status; 401 is the token check,
 # 403 a foreign Host or Origin, 415 a body that is not JSON (or YAML for a scenario)
 ADMIN_ERROR_STATUSES = ("400", "401", "403", "404", "405", "409", "413", "415", "422")
 
 # APIs whose calls may come as HTML forms as well as JSON (docs: Navixy)
-FORM_APIS = frozenset({"navixy"})
+FORM_APIS = frozenset({NAVIXY})
 
 _FLASK_PARAM = re.compile(r"<(?:(?P<converter>[a-zA-Z_]+)(?:\([^)]*\))?:)?(?P<name>[a-zA-Z_][a-zA-Z0-9_]*)>")
 _CONVERTER_SCHEMAS = {
@@ -173,7 +173,7 @@ def _operation_object(operation: Operation, method: str, bundler: _Bundler, sche
     if operation.request_schema and method in ("POST", "PUT", "PATCH"):
         out["requestBody"] = _request_body(operation, bundler)
     out["responses"] = responses
-    if operation.api == "admin":
+    if operation.api == ADMIN:
         # needed only when the mock runs with an admin token
         out["security"] = [{}, {"adminToken": []}]
     return out
@@ -183,7 +183,7 @@ def build_document(operations=None, schemas: SchemaSet | None = None) -> dict:
     schemas = schemas or default_schemas()
     bundler = _Bundler(schemas)
     paths: dict[str, dict] = {}
-    for operation in operations if operations is not None else all_operations():
+    for operation in operations if operations is not None else OPERATIONS:
         item = paths.setdefault(openapi_path(operation.path), {})
         for method in operation.methods:
             if method in ("HEAD", "OPTIONS"):

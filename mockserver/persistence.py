@@ -65,13 +65,10 @@ def _fsync_folder(folder: Path) -> None:
 
 # ------------------------------------------------------------------ snapshot
 def snapshot(mock) -> dict:
-    """What a restarted mock needs: the state, the pending deliveries (when
-    the runtime keeps any) and, for a virtual clock, the time."""
+    """What a restarted mock needs: the state, the pending deliveries and,
+    for a virtual clock, the time."""
     with mock.store.lock:
-        document = {"format": FORMAT, "state": mock.dump_state()}
-        pending = getattr(mock, "dump_pending", None)
-        if pending is not None:
-            document["pending"] = pending()
+        document = {"format": FORMAT, "state": mock.dump_state(), "pending": mock.dump_pending()}
         document["clock"] = {"mode": mock.clock.mode, "now": iso(mock.clock.now())}
     return document
 
@@ -106,9 +103,8 @@ def restore(mock, document: dict, path: Path) -> None:
         raise StateFileError(f"{path}: the saved state does not hold together: {exc}") from None
     if saved_now is not None:
         mock.clock.move_to(saved_now)
-    load_pending = getattr(mock, "restore_pending", None)
-    if load_pending is not None and "pending" in document:
-        load_pending(document["pending"])
+    if "pending" in document:
+        mock.restore_pending(document["pending"])
 
 
 def _saved_virtual_now(mock, document: dict, path: Path):
@@ -236,8 +232,8 @@ def unavailable_response():
     """The called API's own "service unavailable" answer (503)."""
     from .app import render_error
     from .dellin import codes
-    from .errors import ADMIN, DELLIN, NAVIXY, AdminError, DellinError, NavixyError
-    from .web import api_for_path
+    from .apis import DELLIN, NAVIXY, api_for_path
+    from .errors import AdminError, DellinError, NavixyError
 
     api = g.get("api") or api_for_path(request.path)
     if api == NAVIXY:

@@ -14,14 +14,11 @@ from .config import MockConfig
 from .delivery.engine import DeliveryEngine
 from .delivery.scheduler import RetryScheduler
 from .dellin.model import DellinSeedError
-from .faults import FaultRules
+from .faults.rules import FaultRules
 from .journal import Journal
 from .scenario import loader
 from .schemas import SchemaSet, default_schemas
 from .store import Store
-
-STATE_SCHEMA = "state.schema.json"
-
 
 class MockRuntime:
     def __init__(self, config: MockConfig | None = None, schemas: SchemaSet | None = None):

@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 from flask import g, request
 
 from .addresses import DEFAULT_PORTS, is_loopback_name, normal_host, split_host_header
-from .admin import ADMIN_PREFIX, ADMIN_TOKEN_HEADER
+from .apis import ADMIN_PREFIX, ADMIN_TOKEN_HEADER
 from .credentials import same_secret
 from .errors import AdminError
-from .inspector.routes import SHELL_OPERATIONS
+from .inspector.operations import SHELL_OPERATIONS
 
 ADMIN_BODY_TYPES = frozenset({"application/json"})
 SCENARIO_BODY_TYPES = ADMIN_BODY_TYPES | {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}

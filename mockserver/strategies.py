@@ -305,7 +305,7 @@ def _instants() -> st.SearchStrategy[str]:
 
 # ---------------------------------------------------------------- lookups
 def _operation(name: str):
-    from .operations_index import operation_by_name
+    from .registry import operation_by_name
 
     operation = operation_by_name(name)
     if operation is None or operation.api not in ("navixy", "dellin") or not operation.request_schema:

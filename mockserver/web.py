@@ -4,15 +4,9 @@ from __future__ import annotations
 import json
 
 from flask import current_app, g
-from flask.json.provider import _default as flask_json_default
+from flask.json.provider import DefaultJSONProvider
 
-from .admin import ADMIN_PREFIX
-from .errors import ADMIN, DELLIN, NAVIXY
-
-NAVIXY_PREFIX = "/v2"
 JSON_MIMETYPE = "application/json"
-# set by the in-process interceptor: the API of the real host that was called
-HOST_API_ENVIRON = "mockserver.host_api"
 
 
 def runtime():
@@ -20,19 +14,10 @@ def runtime():
     return current_app.extensions["mockserver"]
 
 
-def api_for_path(path: str) -> str:
-    if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
-        return ADMIN
-    if path == NAVIXY_PREFIX or path.startswith(NAVIXY_PREFIX + "/"):
-        return NAVIXY
-    # Dellin's base URL is the host root
-    return DELLIN
-
-
 # The app's JSON settings (compact, keys unsorted, non-ASCII kept), with
 # Flask's own fallback for dates, UUIDs and dataclasses: the same bytes as
 # ``app.json.response``, without its per-call argument handling.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=flask_json_default)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=DefaultJSONProvider.default)
 
 
 def respond(body, status: int = 200, headers=None):
@@ -47,13 +32,3 @@ def respond(body, status: int = 200, headers=None):
     if headers:
         response.headers.update(headers)
     return response
-
-
-def register(blueprint, operation, view) -> None:
-    view.operation = operation
-    # an OPTIONS the table does not list is a 405 in the API's envelope,
-    # not Flask's automatic empty text/html 200
-    view.provide_automatic_options = False
-    blueprint.add_url_rule(
-        operation.path, endpoint=operation.endpoint, view_func=view, methods=list(operation.methods)
-    )

@@ -34,6 +34,8 @@ def pytest_addoption(parser) -> None:
     parser.addini("mock_url", "URL of an external mock to use instead of starting one", default="")
     parser.addini("mock_scenarios", "a folder of scenario files, searched first for scenario names", default="")
     parser.addini("mock_admin_token", "X-Mock-Admin-Token for an external mock", default="")
+    parser.addini("mock_other_hosts", "under mock_intercept, calls to other hosts off this machine: pass or refuse",
+                  default="pass")
 
 
 def pytest_configure(config) -> None:
@@ -177,15 +179,21 @@ def mock_client(mock_app):
 
 
 @pytest.fixture
-def mock_intercept(mock, mock_server):
-    """Routes ``requests``/``httpx`` calls to the real base URLs to the same mock as ``mock``.
+def mock_intercept(request, mock, mock_server):
+    """Routes ``requests``/``httpx``/``aiohttp`` calls to the real base URLs to the same mock as ``mock``.
 
-    In-process and without sockets when the server runs here; over HTTP to
-    ``--mock-url`` when it is external.
+    In-process when the server runs here (aiohttp over a loopback socket);
+    over HTTP to ``--mock-url`` when it is external. With the ini key
+    ``mock_other_hosts = refuse``, a call to another host off this machine
+    raises the client library's connection error.
     """
     from mockserver.testing import Interceptor
 
-    with Interceptor(mock_server.url if mock_server.external else mock_server.app) as interceptor:
+    other_hosts = request.config.getini("mock_other_hosts").strip().lower()
+    if other_hosts not in ("pass", "refuse"):
+        raise pytest.UsageError(f"mock_other_hosts must be pass or refuse, not {other_hosts!r}")
+    target = mock_server.url if mock_server.external else mock_server.app
+    with Interceptor(target, other_hosts=other_hosts == "pass") as interceptor:
         yield interceptor
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from mockserver.operations_index import operation_by_name, error_schema_for_api
+from mockserver.registry import error_schema_for_api, operation_by_name
 from mockserver.schemas import default_schemas
-from mockserver.web import api_for_path
+from mockserver.apis import api_for_path
 
 
 def check_response(path: str, operation_name: str | None, status: int, body) -> None:

@@ -11,14 +11,16 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..apis import DELLIN, NAVIXY
 from ..clock import parse_instant
 from ..errors import AdminError
-from ..faults import Call, call_matches
+from ..faults.rules import Call, call_matches
 from ..journal import JournalCall
+from ..registry import OPERATIONS
 from ..scenario.matcher import pattern_problems
 
 QUERY_PARAMS = ("api", "operation", "status", "since", "limit")
-JOURNALED_APIS = ("navixy", "dellin")  # admin calls are not journaled
+JOURNALED_APIS = (NAVIXY, DELLIN)  # admin calls are not journaled
 MAX_LIMIT = 1_000_000
 _STATUS = re.compile(r"^[1-5][0-9][0-9]$")
 _STATUS_CLASS = re.compile(r"^([1-5])xx$", re.IGNORECASE)
@@ -56,9 +58,7 @@ class JournalFilter:
 
 
 def _known_operations() -> list[str]:
-    from ..operations_index import all_operations
-
-    return sorted(op.name for op in all_operations() if op.api in JOURNALED_APIS)
+    return sorted(op.name for op in OPERATIONS if op.api in JOURNALED_APIS)
 
 
 def _problems_of(values: dict) -> tuple[dict, list[dict]]:

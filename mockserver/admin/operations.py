@@ -1,14 +1,19 @@
-"""The admin API's operations (served under /__mock, in its own OpenAPI tag)."""
-from ..operations import Operation
+"""The admin API's operations, its rows of the route registry (served under
+``/__mock``, in their own OpenAPI tag)."""
+from ..apis import ADMIN, ADMIN_PREFIX
+from ..operation import Operation
+
+FAULTS = "admin/faults.schema.json"
+EVENT_REQUEST = "admin/dellin_event_request.schema.json"
 
 
 def admin_operation(name, path, methods, summary, request_schema=None, response_schema=None, success_status=200,
                     query_params=(), media_type="application/json"):
-    """A row of the route table for ``/__mock<path>``, named ``admin.<name>``."""
+    """A row for ``/__mock<path>``, named ``admin.<name>``."""
     return Operation(
         name=f"admin.{name}",
-        api="admin",
-        path="/__mock" + path,
+        api=ADMIN,
+        path=ADMIN_PREFIX + path,
         methods=tuple(methods),
         summary=summary,
         request_schema=request_schema,
@@ -52,7 +57,26 @@ SCENARIOS_POST = admin_operation("scenarios.load", "/scenarios", ["POST"], "Load
                      response_schema="admin/scenario_loaded.schema.json")
 OPENAPI = admin_operation("openapi", "/openapi.json", ["GET"], "This OpenAPI 3.1 document, built from schemas/")
 
+FAULTS_LIST = admin_operation("faults.list", "/faults", ["GET"], "The fault rules, with how often each fired",
+                              response_schema=FAULTS)
+FAULTS_ADD = admin_operation(
+    "faults.add", "/faults", ["POST"], "Add a fault rule, or {\"faults\": [rules]}; all are checked before any is added",
+    request_schema="scenario/fault.schema.json", response_schema=FAULTS, success_status=201,
+)
+FAULTS_CLEAR = admin_operation("faults.clear", "/faults", ["DELETE"], "Remove every fault rule", response_schema=FAULTS)
+
+DELLIN_EVENTS = admin_operation(
+    "dellin.events", "/dellin/events", ["POST"], "Trigger an order event: notify the matching subscriptions (first attempts)",
+    request_schema=EVENT_REQUEST, response_schema="admin/dellin_event_response.schema.json",
+)
+DELLIN_DELIVERIES = admin_operation(
+    "dellin.deliveries", "/dellin/deliveries", ["GET"], "The delivery log and the pending retries",
+    response_schema="admin/dellin_deliveries.schema.json",
+)
+
 OPERATIONS = (
     HEALTH, RESET, STATE_GET, STATE_PUT, CLOCK_GET, CLOCK_ADVANCE,
     REQUESTS_GET, REQUESTS_COUNT, REQUESTS_DELETE, SCENARIOS_GET, SCENARIOS_POST, OPENAPI,
+    FAULTS_LIST, FAULTS_ADD, FAULTS_CLEAR,
+    DELLIN_EVENTS, DELLIN_DELIVERIES,
 )

@@ -1,41 +1,19 @@
-"""Admin API views: thin wrappers over MockRuntime."""
+"""Admin API views: thin wrappers over MockRuntime. ``VIEWS`` holds every
+admin view, those of the fault and delivery routes included."""
 from __future__ import annotations
 
-import json
+from flask import request
 
-from flask import Blueprint, request
-
-from ..body import BodyProblem, parse_json, raw_body, read_object
+from ..body import BodyProblem, parse_json, raw_body
 from ..clock import ClockRangeError, parse_duration
 from ..errors import AdminError
+from ..openapi import document
 from ..scenario.loader import ScenarioError, available, parse_text
-from ..web import register, respond, runtime
+from ..web import respond, runtime
+from . import delivery_routes, fault_routes
 from . import operations as ops
 from .journal_query import filter_from_matcher, filter_from_query
-from .operations import OPERATIONS  # noqa: F401  (this module's rows of the route table)
-
-
-def json_body(required: bool = True) -> dict:
-    try:
-        body = read_object(request, runtime().config.max_body_bytes, allow_form=False)
-    except BodyProblem as problem:
-        status = 413 if problem.kind == BodyProblem.TOO_LARGE else 400
-        raise AdminError(problem.message, [problem.kind], status=status) from None
-    if body is None:
-        if required:
-            raise AdminError("a JSON object body is required")
-        return {}
-    return body
-
-
-def schema_checked(schema: str, instance) -> None:
-    problems = runtime().schemas.problems(schema, instance)
-    if problems:
-        raise AdminError(
-            "the body does not match " + schema,
-            [{"path": p.path, "message": p.message} for p in problems],
-            status=422,
-        )
+from .request_body import json_body, schema_checked
 
 
 def health():
@@ -137,8 +115,6 @@ def scenarios_load():
 
 
 def openapi_document():
-    from ..openapi import document
-
     return respond(document())
 
 
@@ -155,11 +131,6 @@ VIEWS = {
     ops.SCENARIOS_GET: scenarios_list,
     ops.SCENARIOS_POST: scenarios_load,
     ops.OPENAPI: openapi_document,
+    **fault_routes.VIEWS,
+    **delivery_routes.VIEWS,
 }
-
-
-def blueprint() -> Blueprint:
-    bp = Blueprint("admin", __name__)
-    for operation, view in VIEWS.items():
-        register(bp, operation, view)
-    return bp

@@ -1,4 +1,4 @@
-"""Which mocked operation a method and path name, read from the route table."""
+"""Which mocked operation a method and path name, read from the route registry."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,10 +7,11 @@ from functools import lru_cache
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 
-from ..operations import Operation
-from ..operations_index import all_operations, error_schema_for_api
+from ..apis import DELLIN, NAVIXY
+from ..operation import Operation
+from ..registry import OPERATIONS, error_schema_for_api
 
-API_NAMES = ("navixy", "dellin")
+API_NAMES = (NAVIXY, DELLIN)
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Match:
 
 @lru_cache(maxsize=None)
 def _routes() -> tuple[Map, dict[str, Operation]]:
-    operations = {op.name: op for op in all_operations() if op.api in API_NAMES}
+    operations = {op.name: op for op in OPERATIONS if op.api in API_NAMES}
     rules = [Rule(op.path, endpoint=op.name, methods=list(op.methods)) for op in operations.values()]
     return Map(rules, strict_slashes=False, merge_slashes=False), operations
 

@@ -25,15 +25,13 @@ from requests.utils import get_environ_proxies
 from werkzeug.wrappers import Request
 
 from ..addresses import is_loopback_name, normal_host, split_host_header
-from ..security import (
-    ADMIN_BODY_TYPES, ADMIN_TOKEN_HEADER, SCENARIO_BODY_TYPES, SCENARIOS_PATH, same_origin, token_matches,
-)
+from ..apis import ADMIN_PREFIX, ADMIN_TOKEN_HEADER
+from ..security import ADMIN_BODY_TYPES, SCENARIO_BODY_TYPES, SCENARIOS_PATH, same_origin, token_matches
 from .drift import Finding, check_exchange
 from .exchange import Exchange
 
 log = logging.getLogger("mockserver.proxy")
 
-ADMIN_PREFIX = "/__mock"
 HOP_BY_HOP = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
     "te", "trailer", "trailers", "transfer-encoding", "upgrade",

@@ -171,7 +171,7 @@ class DeliveryEngine:
 
     @staticmethod
     def _matches(dellin, order_number: str, event_type: str, roles) -> list:
-        """SPEC 3.1 matching; an event's ``roles`` narrow the matched roles further
+        """The model's matching (``subscriptions_for_event``); an event's ``roles`` narrow the matched roles further
         (the event concerns those parties, the subscriber hears only of its own)."""
         found = dellin.subscriptions_for_event(order_number, event_type)
         if roles is None:

@@ -1,5 +1,7 @@
-"""Dellin's mocked operations: every call is POST with a JSON body (docs)."""
-from ..operations import Operation
+"""Dellin's mocked operations, its rows of the route registry: every call is
+POST with a JSON body (docs)."""
+from ..apis import DELLIN
+from ..operation import Operation
 
 _POST = ("POST",)
 _ERROR = "dellin/error.schema.json"
@@ -8,7 +10,7 @@ _ERROR = "dellin/error.schema.json"
 def _op(name, path, summary, request, response) -> Operation:
     return Operation(
         name=name,
-        api="dellin",
+        api=DELLIN,
         path=path,
         methods=_POST,
         summary=summary,

@@ -7,14 +7,13 @@ then the call's own rules. The first stage that fails answers.
 """
 from __future__ import annotations
 
-from flask import Blueprint, g, request
+from flask import g, request
 
 from ..body import read_object
 from ..clock import dellin_timestamp
 from ..errors import BodyProblem, DellinError, dellin_success
-from ..web import register, respond, runtime
+from ..web import respond, runtime
 from . import codes, operations, rules
-from .operations import OPERATIONS  # noqa: F401  (this module's rows of the route table)
 from .validation import check_body, subscription_id
 
 SUCCESS = {"state": "success"}
@@ -122,7 +121,7 @@ def orders_list(state, body, sub_id, clock):
     return dellin_success(clock, orders=orders, **extra)
 
 
-ACTIONS = {
+_ACTIONS = {
     operations.LOGIN: login,
     operations.LOGOUT: logout,
     operations.SESSION_INFO: session_info,
@@ -146,13 +145,7 @@ def _view(operation, action):
         return respond(answer)
 
     view.__name__ = operation.endpoint
-    # only POST: OPTIONS (and GET) answer 405 in Dellin's envelope, not Flask's empty 200
-    view.provide_automatic_options = False
     return view
 
 
-def blueprint() -> Blueprint:
-    bp = Blueprint("dellin", __name__)
-    for operation, action in ACTIONS.items():
-        register(bp, operation, _view(operation, action))
-    return bp
+VIEWS = {operation: _view(operation, action) for operation, action in _ACTIONS.items()}

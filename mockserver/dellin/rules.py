@@ -23,7 +23,7 @@ CLIENT_STATES = ("enabled", "disabled")  # what a client may set (docs)
 ENABLED, DISABLED, ERROR = "enabled", "disabled", "error"
 STATES = (ENABLED, DISABLED, ERROR)
 EVENT_TYPES_FILE = "dellin/event_types.json"
-# state defaults for keys a scenario leaves out (SPEC section 6 shows them)
+# state defaults for keys a scenario leaves out
 DEFAULT_APPKEYS = ("00000000-0000-0000-0000-000000000000",)  # the docs' appkey
 DEFAULT_SUBSCRIPTION_URL = "https://hooks.example/dellin"
 DEFAULT_ORDER_ROLES = ("sender",)

@@ -2,7 +2,7 @@
 
 The files are fixed routes read once from the package, so nothing in a
 request names a file. They hold no data: the page asks the admin API for
-everything, sending ``X-Mock-Admin-Token`` itself when the mock has a token,
+everything, sending the admin token header itself when the mock has a token,
 so the shell is served without one (the admin API's Host and Origin checks
 still apply). A strict Content-Security-Policy allows only the page's own
 script and style, and calls to its own origin.
@@ -12,25 +12,9 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-from flask import Blueprint, current_app
+from flask import current_app
 
-from ..admin.operations import admin_operation
-from ..web import register
-
-PAGE = admin_operation(
-    "ui", "/ui", ["GET"],
-    "The inspector page: clock, state, delivery timeline, journal, faults and scenarios (HTML). "
-    "Served without the admin token; the page sends it on its own calls",
-    media_type="text/html",
-)
-SCRIPT = admin_operation("ui.script", "/ui/inspector.js", ["GET"], "The inspector page's script",
-                         media_type="text/javascript")
-STYLE = admin_operation("ui.style", "/ui/inspector.css", ["GET"], "The inspector page's style sheet",
-                        media_type="text/css")
-
-OPERATIONS = (PAGE, SCRIPT, STYLE)
-# what the admin token does not guard: the page's files, which hold no data
-SHELL_OPERATIONS = frozenset(op.name for op in OPERATIONS)
+from .operations import OPERATIONS, PAGE, SCRIPT, STYLE
 
 FILES = {PAGE: "index.html", SCRIPT: "inspector.js", STYLE: "inspector.css"}
 
@@ -62,8 +46,4 @@ def _serve(operation):
     return view
 
 
-def blueprint() -> Blueprint:
-    bp = Blueprint("inspector", __name__)
-    for operation in OPERATIONS:
-        register(bp, operation, _serve(operation))
-    return bp
+VIEWS = {operation: _serve(operation) for operation in OPERATIONS}

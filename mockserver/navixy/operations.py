@@ -1,13 +1,14 @@
-"""Navixy's mocked operations."""
-from ..operations import Operation
+"""Navixy's mocked operations: its rows of the route registry."""
+from ..apis import NAVIXY, NAVIXY_PREFIX
+from ..operation import Operation
 
 
 def _delivery(action: str, summary: str) -> Operation:
     # both calls take the same parameters and answer the same envelope
     return Operation(
         name=f"navixy.delivery.{action}",
-        api="navixy",
-        path=f"/v2/user/session/delivery/{action}",
+        api=NAVIXY,
+        path=f"{NAVIXY_PREFIX}/user/session/delivery/{action}",
         methods=("GET", "POST"),
         summary=summary,
         request_schema="navixy/delivery_request.schema.json",

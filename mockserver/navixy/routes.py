@@ -1,13 +1,12 @@
 """Navixy's thin HTTP layer: find the hash, validate, call the model, answer."""
 from __future__ import annotations
 
-from flask import Blueprint, g, request
+from flask import g, request
 
 from ..body import read_object
 from ..errors import BodyProblem, NavixyError, navixy_success
-from ..web import register, respond, runtime
+from ..web import respond, runtime
 from . import operations
-from .operations import OPERATIONS  # noqa: F401  (this module's rows of the route table)
 
 AUTH_SCHEME = "NVX "
 
@@ -63,8 +62,7 @@ def _delivery_view(operation, action):
     return view
 
 
-def blueprint() -> Blueprint:
-    bp = Blueprint("navixy", __name__)
-    register(bp, operations.CREATE, _delivery_view(operations.CREATE, lambda s, h: s.create_delivery_session(h)))
-    register(bp, operations.READ, _delivery_view(operations.READ, lambda s, h: s.read_delivery_session(h)))
-    return bp
+VIEWS = {
+    operations.CREATE: _delivery_view(operations.CREATE, lambda s, h: s.create_delivery_session(h)),
+    operations.READ: _delivery_view(operations.READ, lambda s, h: s.read_delivery_session(h)),
+}

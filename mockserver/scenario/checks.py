@@ -4,7 +4,7 @@ only after a step saves it, and the fault rules' operations and error codes."""
 from __future__ import annotations
 
 from ..clock import ClockRangeError, checked_clock_instant, parse_duration
-from ..faults import rules_problems
+from ..faults.checks import rules_problems
 from .matcher import pattern_problems
 from .variables import BUILTIN, references
 

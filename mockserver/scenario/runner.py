@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import requests
 
-from ..admin import ADMIN_PREFIX
+from ..apis import ADMIN_PREFIX
 from ..clock import parse_duration
 from ..testing.admin import AdminClient, MockAdminError
 from .matcher import ABSENT, diff, mismatches

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import requests
 
-from ..admin import ADMIN_PREFIX, ADMIN_TOKEN_HEADER
+from ..apis import ADMIN_PREFIX, ADMIN_TOKEN_HEADER
 
 DEFAULT_TIMEOUT_SECONDS = 30.0
 

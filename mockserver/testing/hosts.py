@@ -12,7 +12,8 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-NAVIXY, DELLIN = "navixy", "dellin"
+from ..apis import DELLIN, NAVIXY
+
 # host -> the API it serves (https only, default port)
 HOSTS = {"api.eu.navixy.com": NAVIXY, "api.us.navixy.com": NAVIXY, "api.dellin.ru": DELLIN}
 
@@ -51,7 +52,7 @@ def foreign_path(api: str | None, path: str) -> tuple[int, dict] | None:
     rule is the app's own: the API a path belongs to must be the host's."""
     from ..clock import Clock
     from ..errors import DellinError, NavixyError
-    from ..web import api_for_path
+    from ..apis import api_for_path
 
     if api is None or api_for_path(path) == api:
         return None
@@ -69,7 +70,7 @@ class HostGuard:
     API's envelope, on the mock's clock, and records it in the journal."""
 
     def __init__(self, app):
-        from ..web import HOST_API_ENVIRON
+        from ..apis import HOST_API_ENVIRON
 
         self.app = app
         self.environ_key = HOST_API_ENVIRON

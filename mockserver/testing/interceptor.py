@@ -13,11 +13,14 @@ in-process interceptor takes the calls to those too: the ``mock`` fixture
 answers its own URL in process this way, while other clients still reach it
 over the socket.
 
-One public patch point per library, the one ``responses`` and ``respx`` use:
-``requests.adapters.HTTPAdapter.send``, ``httpx.HTTPTransport.handle_request``
-and ``httpx.AsyncHTTPTransport.handle_async_request``. So sessions and
-clients made before interception starts are routed too, and every other
-call goes on to the library's own code unchanged. Usage outside pytest::
+One patch point per library, the one ``responses``, ``respx`` and
+``aioresponses`` use: ``requests.adapters.HTTPAdapter.send``,
+``httpx.HTTPTransport.handle_request``,
+``httpx.AsyncHTTPTransport.handle_async_request`` and, for aiohttp, which has
+no public one, ``ClientSession._request`` (see ``aiohttp_transport``: aiohttp
+calls go over a loopback socket). So sessions and clients made before
+interception starts are routed too, and every other call goes on to the
+library's own code unchanged. Usage outside pytest::
 
     from mockserver import create_app
     from mockserver.testing import intercept
@@ -49,6 +52,21 @@ def _taker(url: str) -> "Interceptor | None":
     return None
 
 
+class HostRefused(ConnectionError):
+    """An active interceptor keeps calls on this machine, and this one was for another host."""
+
+
+def _refusal(url: str) -> str | None:
+    """Why a call to ``url``, which no interceptor takes, must not be sent: an
+    active interceptor refuses other hosts, and ``url`` leaves this machine."""
+    if not any(not interceptor.other_hosts for interceptor in _active):
+        return None
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if host == "localhost" or host == "::1" or host.startswith("127."):
+        return None  # the mock, receivers and other local services
+    return f"{url}: the interceptor refuses calls to hosts other than the mocked ones (other_hosts=False)"
+
+
 def _patch_requests() -> None:
     from requests.adapters import HTTPAdapter
 
@@ -57,6 +75,11 @@ def _patch_requests() -> None:
     def send(adapter, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
         interceptor = _taker(request.url)
         if interceptor is None:
+            refused = _refusal(request.url)
+            if refused:
+                from requests.exceptions import ConnectionError as RequestsConnectionError
+
+                raise RequestsConnectionError(HostRefused(refused), request=request)
             return original_send(adapter, request, stream=stream, timeout=timeout, verify=verify, cert=cert,
                                  proxies=proxies)
         return interceptor.send_requests(adapter, request, stream=stream, timeout=timeout, verify=verify,
@@ -74,12 +97,14 @@ def _patch_httpx() -> None:
     def handle_request(transport, request):
         interceptor = _taker(str(request.url))
         if interceptor is None:
+            _refuse_httpx(request)
             return original_handle(transport, request)
         return interceptor.send_httpx(request)
 
     async def handle_async_request(transport, request):
         interceptor = _taker(str(request.url))
         if interceptor is None:
+            _refuse_httpx(request)
             return await original_async_handle(transport, request)
         return await interceptor.send_httpx_async(request)
 
@@ -87,14 +112,23 @@ def _patch_httpx() -> None:
     httpx.AsyncHTTPTransport.handle_async_request = handle_async_request
 
 
+def _refuse_httpx(request) -> None:
+    refused = _refusal(str(request.url))
+    if refused:
+        import httpx
+
+        raise httpx.ConnectError(refused, request=request)
+
+
 def _install_patches(interceptor: "Interceptor") -> None:
     """What ``interceptor`` needs, on top of what is patched already.
 
-    httpx is imported for an interceptor of the real hosts, which must never
-    let a call through to them. One that takes only a mock's own URL patches
-    httpx only if it is imported already: a call it misses still reaches the
-    mock, over its socket, and a suite that does not use httpx does not pay
-    for importing it."""
+    httpx and aiohttp are imported for an interceptor of the real hosts,
+    which must never let a call through to them. One that takes only a mock's
+    own URL patches httpx only if it is imported already: a call it misses
+    still reaches the mock, over its socket, and a suite that does not use
+    httpx does not pay for importing it. (aiohttp reaches a mock's own URL
+    over its socket anyway.)"""
     if "requests" not in _originals:
         _patch_requests()
     if "httpx" not in _originals and (interceptor.hosts or "httpx" in sys.modules):
@@ -102,6 +136,20 @@ def _install_patches(interceptor: "Interceptor") -> None:
             _patch_httpx()
         except ImportError:
             pass
+    if "aiohttp" not in _originals and interceptor.hosts:
+        try:
+            from . import aiohttp_transport
+
+            aiohttp_transport.patch(_taker_of_real_hosts, _refusal)
+            _originals["aiohttp"] = True
+        except ImportError:
+            pass
+
+
+def _taker_of_real_hosts(url: str) -> "Interceptor | None":
+    """The interceptor of a real base URL (aiohttp reaches a mock's own URL as it is)."""
+    interceptor = _taker(url)
+    return interceptor if interceptor is not None and api_for_url(url) is not None else None
 
 
 def _remove_patches() -> None:
@@ -114,15 +162,22 @@ def _remove_patches() -> None:
 
         httpx.HTTPTransport.handle_request = _originals.pop("httpx")
         httpx.AsyncHTTPTransport.handle_async_request = _originals.pop("httpx_async")
+    if _originals.pop("aiohttp", None):
+        from . import aiohttp_transport
+
+        aiohttp_transport.unpatch()
 
 
 class Interceptor:
     """Routes the real base URLs (``hosts=True``) and any ``origins`` to
     ``target``: a WSGI app (in process) or a mock's URL (real base URLs only)."""
 
-    def __init__(self, target, *, hosts: bool = True, origins=()):
+    def __init__(self, target, *, hosts: bool = True, origins=(), other_hosts: bool = True):
         self.target = target.rstrip("/") if isinstance(target, str) else target
         self.hosts = hosts
+        # False: a call to any other host that is not on this machine raises
+        # the library's connection error instead of leaving
+        self.other_hosts = other_hosts
         self.origins = tuple(origin.rstrip("/") for origin in origins)
         if self.origins and not self.in_process:
             raise ValueError("only an in-process interceptor takes a mock's own URL")
@@ -130,6 +185,7 @@ class Interceptor:
         self._requests_forwarder = None
         self._httpx_forwarder = None
         self._httpx_async_forwarder = None
+        self._loopback = None
 
     @property
     def in_process(self) -> bool:
@@ -207,6 +263,17 @@ class Interceptor:
 
         return httpx.URL(self.target + "/")
 
+    # ------------------------------------------------------------ aiohttp
+    def aiohttp_route(self, url, headers):
+        """Where an aiohttp call to ``url`` goes, and with which headers."""
+        from . import aiohttp_transport
+
+        if self.in_process:
+            if self._loopback is None:
+                self._loopback = aiohttp_transport.LoopbackServer(self.target)
+            return aiohttp_transport.routed(self._loopback.url, url, headers)
+        return aiohttp_transport.routed(self.target, url, headers)
+
     # ------------------------------------------------------------ activation
     def start(self) -> "Interceptor":
         global _active
@@ -227,6 +294,9 @@ class Interceptor:
             if forwarder is not None:
                 forwarder.close()
         self._requests_forwarder = self._httpx_forwarder = None
+        if self._loopback is not None:
+            self._loopback.stop()
+            self._loopback = None
 
     def __enter__(self) -> "Interceptor":
         return self.start()
@@ -245,6 +315,9 @@ def _proxies_for(url: str, proxies):
     return proxies
 
 
-def intercept(app_or_url) -> Interceptor:
-    """A context manager: ``with intercept(create_app()):`` or ``with intercept("http://127.0.0.1:8080"):``."""
-    return Interceptor(app_or_url)
+def intercept(app_or_url, *, other_hosts: bool = True) -> Interceptor:
+    """A context manager: ``with intercept(create_app()):`` or ``with intercept("http://127.0.0.1:8080"):``.
+
+    ``other_hosts=False`` refuses calls to hosts other than the mocked ones
+    and this machine's, with the client library's own connection error."""
+    return Interceptor(app_or_url, other_hosts=other_hosts)

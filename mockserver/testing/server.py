@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..admin import ADMIN_PREFIX
+from ..apis import ADMIN_PREFIX
 
 # the scenario every test starts from when it names none
 BASE_SCENARIO = "default"

@@ -79,7 +79,7 @@ class WSGICall:
     its library's own exceptions, those it raises over a socket."""
 
     def __init__(self, app):
-        from ..fault_injection import CLIENT_GAVE_UP_ENVIRON, CLIENT_READ_TIMEOUT_ENVIRON, ConnectionDropped
+        from ..faults.apply import CLIENT_GAVE_UP_ENVIRON, CLIENT_READ_TIMEOUT_ENVIRON, ConnectionDropped
 
         self.app = HostGuard(app)
         self.read_timeout_key = CLIENT_READ_TIMEOUT_ENVIRON

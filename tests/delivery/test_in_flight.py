@@ -10,7 +10,7 @@ from mockserver.clock import Clock, parse_instant
 from mockserver.config import MockConfig
 from mockserver.delivery.engine import DeliveryEngine
 from mockserver.delivery.sender import Outcome
-from mockserver.faults import FaultRules
+from mockserver.faults.rules import FaultRules
 from mockserver.store import Store
 
 START = parse_instant("2024-06-01T09:00:00Z")

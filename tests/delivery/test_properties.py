@@ -15,7 +15,7 @@ from mockserver.config import MockConfig
 from mockserver.delivery.engine import DeliveryEngine
 from mockserver.delivery.notification import HEADER_ATTEMPT
 from mockserver.delivery.sender import Outcome
-from mockserver.faults import FaultRules
+from mockserver.faults.rules import FaultRules
 from mockserver.store import Store
 
 START = parse_instant("2024-06-01T09:00:00Z")
@@ -60,7 +60,8 @@ class ScriptedSender:
 
 
 class Model:
-    """The rules of SPEC 3.1, written as plainly as possible, in whole seconds."""
+    """The documented delivery rules (the retry schedule, the error state,
+    disabling after the failures in a row), written as plainly as possible, in whole seconds."""
 
     def __init__(self, schedule, delays_from, max_failures, script):
         self.schedule, self.delays_from, self.max_failures, self.script = schedule, delays_from, max_failures, script

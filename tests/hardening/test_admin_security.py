@@ -6,7 +6,8 @@ import pytest
 
 from mockserver import create_app
 from mockserver.cli import build_parser, main
-from mockserver.security import ADMIN_TOKEN_HEADER, token_matches
+from mockserver.apis import ADMIN_TOKEN_HEADER
+from mockserver.security import token_matches
 from mockserver.server import is_loopback
 
 from ..contract import ContractClient

@@ -16,7 +16,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from mockserver import create_app
-from mockserver.operations_index import all_operations
+from mockserver.registry import OPERATIONS
 from mockserver.scenario import loader
 
 from ..contract import ContractClient
@@ -27,8 +27,8 @@ SESSION = "00000000-0000-0000-0000-000000000000"
 UNKNOWN_HASH = "f" * 32
 SUBSCRIPTION_ID = 2
 
-NAVIXY_OPS = [op for op in all_operations() if op.api == "navixy"]
-DELLIN_OPS = [op for op in all_operations() if op.api == "dellin"]
+NAVIXY_OPS = [op for op in OPERATIONS if op.api == "navixy"]
+DELLIN_OPS = [op for op in OPERATIONS if op.api == "dellin"]
 API_OPS = NAVIXY_OPS + DELLIN_OPS
 
 _CREDENTIALS = {"appkey": APPKEY, "sessionID": SESSION}
@@ -199,7 +199,7 @@ def test_a_hostile_body_gets_the_apis_own_error_and_changes_nothing(matrix_app, 
 
 
 def _wrong_methods(operation) -> list[str]:
-    taken = {m for op in all_operations() if op.path == operation.path for m in op.methods}
+    taken = {m for op in OPERATIONS if op.path == operation.path for m in op.methods}
     return [m for m in ("GET", "PUT", "DELETE", "PATCH", "OPTIONS") if m not in taken]
 
 

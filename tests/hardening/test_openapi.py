@@ -9,7 +9,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from mockserver.openapi import build_document, openapi_path, path_parameters
-from mockserver.operations_index import all_operations
+from mockserver.registry import OPERATIONS
 
 from ..processes import REPO
 
@@ -52,7 +52,7 @@ def test_every_operation_of_the_route_table_is_in_the_document_under_its_tag(doc
     by_id = {
         op["operationId"]: op for item in document["paths"].values() for op in item.values()
     }
-    for operation in all_operations():
+    for operation in OPERATIONS:
         ids = [operation.name] if len(operation.methods) == 1 else [
             f"{operation.name}.{m.lower()}" for m in operation.methods
         ]
@@ -103,7 +103,7 @@ def test_flask_rules_become_openapi_paths_with_typed_parameters():
 
 
 def test_a_new_schema_reference_is_bundled_and_rewritten(schemas):
-    from mockserver.operations import Operation
+    from mockserver.operation import Operation
 
     operation = Operation(
         name="admin.state.put", api="admin", path="/__mock/state", methods=("PUT",), summary="x",

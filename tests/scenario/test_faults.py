@@ -5,8 +5,8 @@ import requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockserver import fault_injection
-from mockserver.fault_injection import ConnectionDropped
+from mockserver.faults import apply as fault_apply
+from mockserver.faults.apply import ConnectionDropped
 
 MASTER = "22eac1c27af4be7b9d04da2ce1af111b"
 CREATE = "/v2/user/session/delivery/create"
@@ -25,7 +25,7 @@ def add(client, rule):
 def sleeps(monkeypatch):
     """The delay action's waits, recorded instead of slept."""
     calls = []
-    monkeypatch.setattr(fault_injection, "sleep", calls.append)
+    monkeypatch.setattr(fault_apply, "sleep", calls.append)
     return calls
 
 
@@ -285,7 +285,7 @@ def test_rate_limit_agrees_with_a_sliding_window_model(calls, per, steps):
     """A call is let through iff fewer than ``calls`` let-through calls fall in the last ``per`` seconds."""
     from datetime import datetime, timedelta, timezone
 
-    from mockserver.faults import Call, FaultRules
+    from mockserver.faults.rules import Call, FaultRules
 
     rules = FaultRules([{"when": {"api": "navixy"}, "rate_limit": {"calls": calls, "per": per}, "respond": {"error": 15}}])
     now = datetime(2024, 6, 1, 9, tzinfo=timezone.utc)

@@ -13,13 +13,13 @@ from hypothesis import strategies as st
 from mockserver import create_app
 from mockserver.app import runtime_of
 from mockserver.dellin import codes as dellin_codes
-from mockserver.operations_index import all_operations
+from mockserver.registry import OPERATIONS
 from mockserver.schemas import default_schemas
 from mockserver import strategies
 
 DOCS_HASH = "22eac1c27af4be7b9d04da2ce1af111b"
 DOCS_APPKEY = "00000000-0000-0000-0000-000000000000"
-API_OPERATIONS = [op for op in all_operations() if op.api in ("navixy", "dellin")]
+API_OPERATIONS = [op for op in OPERATIONS if op.api in ("navixy", "dellin")]
 DELLIN_OPERATIONS = [op for op in API_OPERATIONS if op.api == "dellin"]
 NAVIXY_OPERATIONS = [op for op in API_OPERATIONS if op.api == "navixy"]
 

@@ -82,11 +82,11 @@ def test_httpx_async_calls_run_off_the_event_loop(app, monkeypatch):
     do if the call blocked it (then the delay ends at its own bound)."""
     import threading
 
-    from mockserver import fault_injection
+    from mockserver.faults import apply as fault_apply
     from mockserver.app import runtime_of
 
     ticked = threading.Event()
-    monkeypatch.setattr(fault_injection, "sleep", lambda seconds: ticked.wait(seconds))
+    monkeypatch.setattr(fault_apply, "sleep", lambda seconds: ticked.wait(seconds))
     runtime_of(app).faults.add({"when": {"operation": "navixy.delivery.read"}, "delay_ms": 10_000})
     order = []
 

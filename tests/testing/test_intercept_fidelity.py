@@ -10,7 +10,8 @@ import pytest
 import requests
 from urllib3.util import Timeout
 
-from mockserver import create_app, fault_injection
+from mockserver import create_app
+from mockserver.faults import apply as fault_apply
 from mockserver.app import runtime_of
 from mockserver.testing import intercept
 from mockserver.testing.hosts import HostGuard, api_for_host, api_for_url
@@ -71,7 +72,7 @@ def test_a_delay_past_the_read_timeout_raises_the_library_timeout(routed, librar
 @pytest.mark.parametrize("timeout", [0.3, (5, 0.3), Timeout(connect=5, read=0.3), Timeout(total=0.3)])
 def test_requests_stops_waiting_at_its_read_timeout_and_the_call_still_happens(app, monkeypatch, timeout):
     waits = []
-    monkeypatch.setattr(fault_injection, "sleep", waits.append)
+    monkeypatch.setattr(fault_apply, "sleep", waits.append)
     runtime_of(app).faults.add({"when": {"operation": "navixy.delivery.create"}, "delay_ms": 2000})
     with intercept(app):
         with pytest.raises(requests.exceptions.ReadTimeout, match=r"Read timed out\. \(read timeout=0\.\d"):
@@ -90,7 +91,7 @@ def test_requests_stops_waiting_at_its_read_timeout_and_the_call_still_happens(a
 @pytest.mark.parametrize("library", ["httpx", "httpx_async"])
 def test_httpx_stops_waiting_at_its_read_timeout(app, monkeypatch, library):
     waits = []
-    monkeypatch.setattr(fault_injection, "sleep", waits.append)
+    monkeypatch.setattr(fault_apply, "sleep", waits.append)
     runtime_of(app).faults.add({"when": {"operation": "navixy.delivery.create"}, "delay_ms": 2000})
     with intercept(app), pytest.raises(httpx.ReadTimeout):
         _post_with(library, EU + CREATE, timeout=httpx.Timeout(5, read=0.3), json={"hash": MASTER})
@@ -102,7 +103,7 @@ def test_httpx_stops_waiting_at_its_read_timeout(app, monkeypatch, library):
 @pytest.mark.parametrize("timeout", [None, 5])
 def test_a_delay_within_the_read_timeout_is_waited_in_full(app, monkeypatch, library, timeout):
     waits = []
-    monkeypatch.setattr(fault_injection, "sleep", waits.append)
+    monkeypatch.setattr(fault_apply, "sleep", waits.append)
     runtime_of(app).faults.add({"when": {"operation": "navixy.delivery.create"}, "delay_ms": 2000})
     with intercept(app):
         answer = _post_with(library, EU + CREATE, timeout=timeout, json={"hash": MASTER})
@@ -124,7 +125,7 @@ def test_a_dropped_connection_raises_the_library_error(routed, library):
     runtime.faults.add({"when": {"operation": "navixy.delivery.create"}, "drop_connection": True})
     with intercept(target), pytest.raises(DROP_ERRORS[library]) as raised:
         _post_with(library, EU + CREATE, timeout=10, json={"hash": MASTER})
-    assert not isinstance(raised.value, fault_injection.ConnectionDropped)
+    assert not isinstance(raised.value, fault_apply.ConnectionDropped)
 
 
 @pytest.mark.parametrize("library", LIBRARIES)
@@ -140,7 +141,7 @@ def test_in_process_a_drop_reads_as_a_server_closing_without_an_answer(app, libr
 
 
 def test_a_client_that_gave_up_sees_a_timeout_even_when_the_connection_is_then_dropped(app, monkeypatch):
-    monkeypatch.setattr(fault_injection, "sleep", lambda seconds: None)
+    monkeypatch.setattr(fault_apply, "sleep", lambda seconds: None)
     runtime_of(app).faults.add({"when": {"operation": "navixy.delivery.create"}, "delay_ms": 2000,
                                 "drop_connection": True})
     with intercept(app), pytest.raises(requests.exceptions.ReadTimeout):

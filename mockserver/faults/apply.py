@@ -1,4 +1,4 @@
-"""Applying request fault rules to a call: the Flask side of ``faults``.
+"""Applying request fault rules to a call: the Flask side of ``faults.rules``.
 
 Runs as a ``before_request`` hook right after the call is tagged with its API
 and operation. Admin calls are never faulted, so a scenario can always be
@@ -13,11 +13,11 @@ import time
 from flask import Response, current_app, g, request
 from waitress.channel import ClientDisconnected
 
-from .body import raw_body
-from .body import parse_json
-from .errors import ADMIN, DELLIN, NAVIXY, BodyProblem, DellinError, NavixyError
-from .faults import Call
-from .web import respond, runtime
+from ..apis import ADMIN, DELLIN, NAVIXY
+from ..body import parse_json, raw_body
+from ..errors import BodyProblem, DellinError, NavixyError
+from ..web import respond, runtime
+from .rules import Call
 
 FAULT_HEADER = "X-Mock-Fault"
 # nginx's "closed without a response": what the journal records for a dropped call

@@ -1,8 +1,4 @@
-"""The route table: every mocked operation, its path, methods and schemas.
-
-It feeds the Flask routes, the request journal, fault matching and the
-served OpenAPI document, so those cannot drift apart.
-"""
+"""One row of the route registry: a mocked operation, its path, methods and schemas."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -24,11 +20,5 @@ class Operation:
 
     @property
     def endpoint(self) -> str:
-        # Flask endpoints may not contain dots inside blueprints
+        # a dot in a Flask endpoint names a blueprint
         return self.name.replace(".", "__")
-
-
-def operation_for_endpoint(endpoint: str | None) -> str | None:
-    if not endpoint:
-        return None
-    return endpoint.rsplit(".", 1)[-1].replace("__", ".")
