@@ -5,7 +5,10 @@ fixed JSON body given on the command line (a file mapping path -> body), so
 the baseline sends the very bytes the mock sends. No hooks, no journal, no
 validation: the floor that the mock's own work is measured against.
 
-    python -m bench.bare_app --port 0 --bodies bodies.json
+    python -m bench.bare_app --port 0 --bodies bodies.json [--server waitress|granian]
+
+On granian it runs through the mock's own adapter (``mockserver.server_granian``),
+which imports nothing of the mock's app: the same server, set up the same way.
 """
 from __future__ import annotations
 
@@ -37,18 +40,21 @@ def create_bare_app(bodies: dict[str, object]) -> Flask:
 
 
 def main(argv=None) -> int:
-    import waitress
-
     parser = argparse.ArgumentParser(prog="bench.bare_app")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
     parser.add_argument("--bodies", help="a JSON file: {path: response body}")
+    parser.add_argument("--server", choices=["waitress", "granian"], default="waitress")
     args = parser.parse_args(argv)
     bodies = {}
     if args.bodies:
         with open(args.bodies, encoding="utf-8") as handle:
             bodies = json.load(handle)
+    if args.server == "granian":
+        return _serve_on_granian(create_bare_app(bodies), args)
+    import waitress
+
     server = waitress.create_server(create_bare_app(bodies), host=args.host, port=args.port, threads=args.threads)
     print(f"bare flask listening on http://{server.effective_host}:{server.effective_port}", flush=True)
     try:
@@ -57,6 +63,24 @@ def main(argv=None) -> int:
         pass
     finally:
         server.close()
+    return 0
+
+
+def _serve_on_granian(app, args) -> int:
+    import signal
+    import threading
+
+    from mockserver.server_granian import GranianServer
+
+    server = GranianServer(app, args.host, args.port, threads=args.threads, idle_timeout=30.0)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    server.start()
+    print(f"bare flask listening on http://{args.host}:{server.port}", flush=True)
+    while not stop.wait(0.5):
+        pass
+    server.stop()
     return 0
 
 

@@ -1,11 +1,15 @@
 """Every figure, in the order of the table: (key, title, function)."""
 from __future__ import annotations
 
-from . import inprocess, memory, orders_scale, pytest_suites, reset, retries, startup, throughput, validation
+from . import (inprocess, memory, orders_scale, peers, pytest_suites, reset, retries, serve_features, startup,
+               throughput, validation)
 
 ALL = (
     ("throughput-navixy", "navixy delivery/read throughput", throughput.run_navixy),
     ("throughput-dellin", "dellin /v1/webhooks (list) throughput", throughput.run_dellin),
+    ("peers", "WireMock and Prism on the same request", peers.run),
+    ("tls", "serve --tls against plain HTTP", serve_features.run_tls),
+    ("slow-clients", "a new client with 200 idle/slow connections open", serve_features.run_slow_clients),
     ("inprocess", "in-process calls vs the live socket", inprocess.run),
     ("startup", "serve: start to first response", startup.run),
     ("reset", "per-test reset", reset.run),

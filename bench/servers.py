@@ -15,16 +15,21 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-URL_PATTERN = re.compile(r"http://[0-9.]+:\d+")
+URL_PATTERN = re.compile(r"https?://[0-9.]+:\d+")
 START_TIMEOUT = 20.0
 
 
 def mock_command(*extra: str) -> list[str]:
-    return [sys.executable, "-m", "mockserver", "serve", "--port", "0", "--quiet", *extra]
+    """``mockserver serve`` as shipped (default server, access log on), plus ``extra``."""
+    return [sys.executable, "-m", "mockserver", "serve", "--port", "0", *extra]
 
 
 def bare_command(*extra: str) -> list[str]:
     return [sys.executable, "-m", "bench.bare_app", "--port", "0", *extra]
+
+
+def cheroot_command(*extra: str) -> list[str]:
+    return [sys.executable, "-m", "bench.cheroot_app", "--port", "0", *extra]
 
 
 def _env() -> dict:

@@ -2,7 +2,7 @@
 
 Measured from just before the process is spawned to the first 200 answer of
 a real API call (``delivery/read``), against a bare Flask app on the same
-WSGI server started the same way. The median of a few starts.
+server (granian, the default) started the same way. The median of a few starts.
 
 Both start from compiled bytecode, as an installed package does (``pip``
 compiles on install): run from a checkout with PYTHONDONTWRITEBYTECODE set,
@@ -21,8 +21,7 @@ from .servers import REPO_ROOT, ServerProcess, bare_command, mock_command
 from .throughput import NAVIXY_HASH, NAVIXY_READ
 
 STARTS = 5
-TARGET_RATIO = 2.0
-TARGET_SECONDS = 0.5
+TARGET_RATIO = 1.2
 
 
 def time_to_first_response(command: list[str]) -> float:
@@ -49,13 +48,12 @@ def run() -> dict:
     mock_runs, bare_runs = [], []
     for _ in range(STARTS):  # alternate, so drift hits both alike
         mock_runs.append(time_to_first_response(mock_command()))
-        bare_runs.append(time_to_first_response(bare_command()))
+        bare_runs.append(time_to_first_response(bare_command("--server", "granian")))
     mock_s, bare_s = statistics.median(mock_runs), statistics.median(bare_runs)
     ratio = mock_s / bare_s
     return figure(
         "serve: start to first response", round(mock_s, 3), "s",
-        baseline="bare Flask on waitress", baseline_value=round(bare_s, 3), ratio=round(ratio, 2),
-        target=f"<= {TARGET_RATIO:g}x and <= {TARGET_SECONDS} s",
-        met=ratio <= TARGET_RATIO and mock_s <= TARGET_SECONDS,
+        baseline="bare Flask on granian", baseline_value=round(bare_s, 3), ratio=round(ratio, 2),
+        target=f"<= {TARGET_RATIO:g}x", met=ratio <= TARGET_RATIO,
         starts=STARTS, mock_runs=[round(s, 3) for s in mock_runs], bare_runs=[round(s, 3) for s in bare_runs],
     )

@@ -1,6 +1,5 @@
 """A stateful contract-test mock of the Navixy delivery-session and Dellin
 webhook APIs."""
-from .config import MockConfig
 
 __all__ = ["create_app", "MockConfig"]
 __version__ = "0.1.0"
@@ -11,3 +10,13 @@ def create_app(config=None, **overrides):
     from .app import create_app as _create_app
 
     return _create_app(config, **overrides)
+
+
+def __getattr__(name):
+    # ``mockserver.MockConfig`` on first use: importing a submodule (the
+    # server, the CLI) does not pay for the settings' imports
+    if name == "MockConfig":
+        from .config import MockConfig
+
+        return MockConfig
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

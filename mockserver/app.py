@@ -6,18 +6,16 @@ import sys
 import time
 
 from flask import Flask, current_app, g, request
-from flask.globals import request_ctx
-from flask.signals import request_tearing_down
 from flask.sessions import NullSession, SessionInterface
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from . import persistence
 from .admin import routes as admin_routes
-from .apis import ADMIN, DELLIN, HOST_API_ENVIRON, NAVIXY, api_for_path
+from .apis import ADMIN, HOST_API_ENVIRON, api_for_path
 from .body import FORM_TYPES, RAW_BODY_ENVIRON
 from .config import MockConfig
 from .dellin import routes as dellin_routes
-from .errors import AdminError, ApiError, DellinError, NavixyError
+from .errors import ApiError, profile_for
 from .faults.apply import apply_request_faults
 from .inspector import routes as inspector_routes
 from .navixy import routes as navixy_routes
@@ -25,15 +23,13 @@ from .operation import Operation
 from .registry import OPERATIONS
 from .runtime import MockRuntime
 from .security import guard_admin_request
-from .web import respond
+from .web import respond_error
 
 log = logging.getLogger("mockserver")
-access_log = logging.getLogger("mockserver.access")
 
 EXTENSION = "mockserver"
-_SENTINEL = object()
 OPERATION_NAMES = EXTENSION + ".operations"  # endpoint -> operation name, filled on first use
-NAVIXY_METHODS = ["GET", "POST"]
+ACCESS_LOG = EXTENSION + ".access_log"  # an AccessLog while the access log is on
 
 
 def create_app(config: MockConfig | None = None, **overrides) -> Flask:
@@ -54,6 +50,10 @@ def create_app(config: MockConfig | None = None, **overrides) -> Flask:
     mock = MockRuntime(config)
     app.extensions[EXTENSION] = mock
     app.extensions[OPERATION_NAMES] = {}
+    if config.access_log:
+        from .access_log import AccessLog
+
+        app.extensions[ACCESS_LOG] = AccessLog()
 
     _add_routes(app)
 
@@ -100,40 +100,26 @@ class NoSessions(SessionInterface):
 
 
 class MockFlask(Flask):
-    """Flask that runs the mock's two per-request steps directly.
+    """Flask that runs the mock's two per-request steps first, through the two
+    methods Flask documents for overriding.
 
-    Before the view: tag the call with its API and operation, apply fault
-    rules, check the admin token. After it: write the journal. As registered
-    hooks, Flask would look them up per blueprint and check each for a
-    coroutine on every request, which the throughput benchmark shows; the same
-    goes for teardown, where the mock has nothing to run. Hooks that others
-    register (the state file's, or a test's on ``mock_app``) still run, after
-    these, through Flask's own machinery.
+    Before the view: tag the call with its API and operation, guard the admin
+    API, apply fault rules. After it: write the journal. Hooks that others
+    register (the state file's, or a test's on ``mock_app``) run after these;
+    as an ``after_request`` hook the journal would run after every hook
+    registered later (Flask runs them last registered, first).
     """
 
     session_interface = NoSessions()
 
     def preprocess_request(self):
         answer = _before_request(self)
-        if answer is None and (self.before_request_funcs or self.url_value_preprocessors):
+        if answer is None:
             answer = super().preprocess_request()
         return answer
 
     def process_response(self, response):
-        response = _journal_response(self, response)
-        ctx = request_ctx._get_current_object()
-        if self.after_request_funcs or ctx._after_request_functions:
-            response = super().process_response(response)
-        return response
-
-    def do_teardown_request(self, exc=_SENTINEL):
-        if self.teardown_request_funcs:
-            return super().do_teardown_request(*(() if exc is _SENTINEL else (exc,)))
-        # no teardown functions to look up per blueprint: only the signal
-        if exc is _SENTINEL:
-            exc = sys.exc_info()[1]
-        request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
-        return None
+        return super().process_response(_journal_response(self, response))
 
 
 def _starts_with_two_slashes(environ) -> bool:
@@ -147,8 +133,10 @@ def _starts_with_two_slashes(environ) -> bool:
     return raw.startswith("//")
 
 
-# Each use of the ``g``/``request``/``current_app`` proxies costs a context
-# lookup, so each step resolves them once.
+# Each use of the ``g``/``request`` proxies costs a context lookup, so each
+# step resolves them once with ``_get_current_object()``, the proxies'
+# documented way to the object behind them (in the in-process benchmark,
+# the steps through the proxies cost the mock some 15% of its calls/s).
 def _before_request(app):
     mock = app.extensions[EXTENSION]
     if _tag_request(app) == ADMIN:
@@ -169,19 +157,19 @@ def _tag_request(app):
     # a real host's call to a path its API does not have (Dellin's host has
     # no /v2, Navixy's only /v2): that API's 404, not another API's answer
     stray = foreign or _starts_with_two_slashes(req.environ)
-    # ``g`` keeps its attributes in its __dict__: one update instead of four setattrs
-    vars(g._get_current_object()).update(
-        started=time.perf_counter(),
-        api=host_api if foreign else api,
-        operation=None if stray else req.url_rule and _view_operation(app, req.url_rule.endpoint),
-        faults_fired=[],
-    )
+    tags = g._get_current_object()
+    tags.started = time.perf_counter()
+    tags.api = host_api if foreign else api
+    tags.operation = None if stray else req.url_rule and _view_operation(app, req.url_rule.endpoint)
+    tags.faults_fired = []
     if stray:
         raise NotFound()
-    if req.method == "HEAD" and api == NAVIXY:
-        # werkzeug answers HEAD wherever GET is routed, but a Navixy GET is a
-        # call that may change state (delivery/create): GET and POST only
-        raise MethodNotAllowed(valid_methods=NAVIXY_METHODS)
+    if req.method == "HEAD":
+        # werkzeug answers HEAD wherever GET is routed, but an API whose GET
+        # may change state (Navixy's delivery/create) takes its own methods only
+        methods = profile_for(api).methods
+        if methods is not None and req.url_rule is not None:
+            raise MethodNotAllowed(valid_methods=list(methods))
     return api
 
 
@@ -200,12 +188,12 @@ def _view_operation(app, endpoint):
 
 
 def _journal_response(app, response):
-    ctx, req = vars(g._get_current_object()), request._get_current_object()
+    tags, req = g._get_current_object(), request._get_current_object()
     mock = app.extensions[EXTENSION]
-    api = ctx.get("api") or api_for_path(req.path)
+    api = tags.get("api") or api_for_path(req.path)
     if api != ADMIN:
-        faults = ctx.get("faults_fired")
-        request_body, response_body = ctx.get("request_body"), ctx.get("response_body")
+        faults = tags.get("faults_fired")
+        request_body, response_body = tags.get("request_body"), tags.get("response_body")
         # JSON bodies are kept as the bytes that came and went, and parsed when
         # the journal is read: a thousand retained object graphs would cost
         # every request in cache misses far more than the rare read does
@@ -214,25 +202,22 @@ def _journal_response(app, response):
         if response_body is not None:
             response_body = response.get_data()
         mock.journal.record_call(
-            mock.clock.now(), api, ctx.get("operation"), req.method, req.path,
+            mock.clock.now(), api, tags.get("operation"), req.method, req.path,
             req.args.to_dict(flat=True) if req.query_string else None,
             request_body, req.content_type,
             response.status_code, response_body,
             tuple(faults) if faults else (),
         )
-    if mock.config.access_log:
-        elapsed = (time.perf_counter() - ctx.get("started", time.perf_counter())) * 1000
-        access_log.info(
-            '%s "%s %s" %s %.1fms', req.remote_addr, req.method, req.full_path.rstrip("?"),
-            response.status_code, elapsed,
-        )
+    access = app.extensions.get(ACCESS_LOG)
+    if access is not None:
+        now = time.perf_counter()
+        access.record(req.environ, response.status_code, (now - tags.get("started", now)) * 1000)
     return response
 
 
 # ------------------------------------------------------------------ errors
 def _render(error: ApiError):
-    clock = current_app.extensions[EXTENSION].clock
-    return respond(error.body(clock), error.http_status)
+    return respond_error(error)
 
 
 def _render_api_error(error: ApiError):
@@ -244,47 +229,28 @@ def render_error(error: ApiError):
     return _render(error)
 
 
-# per API: (not found, method not allowed, too large, other client error)
 def _http_error_for(api: str, exc: HTTPException) -> ApiError:
-    code = exc.code or 400
-    if api == NAVIXY:
-        return {404: lambda: NavixyError(111), 405: lambda: NavixyError(112), 413: lambda: NavixyError(9)}.get(
-            code, lambda: NavixyError(5)
-        )()
-    if api == DELLIN:
-        table = {
-            404: (1005, f"no such endpoint: {request.method} {request.path}"),
-            405: (1004, f"{request.method} is not accepted here"),
-            413: (1002, "the request body is too large"),
-        }
-        dellin_code, detail = table.get(code, (1001, exc.description or "bad request"))
-        return DellinError.of(dellin_code, detail)
-    status = code if 400 <= code < 500 else 400
-    return AdminError(exc.description or exc.name, status=status)
+    profile = profile_for(api)
+    if isinstance(exc, NotFound):
+        return profile.not_found(request.method, request.path)
+    if isinstance(exc, MethodNotAllowed):
+        return profile.method_not_allowed(request.method, request.path, exc.valid_methods or ())
+    if exc.code == 413:
+        return profile.too_large("the request body is too large")
+    return profile.bad_request(exc.description or exc.name)
 
 
 def _render_http_error(exc: HTTPException):
     if exc.code is not None and exc.code >= 500:  # Flask's wrapper of a failure outside the view
         return _render_unexpected(getattr(exc, "original_exception", None) or exc)
     api = g.get("api") or api_for_path(request.path)
-    response = _render(_http_error_for(api, exc))
-    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
-        # a 405 says what is allowed; on Navixy that never includes HEAD (above)
-        allowed = [m for m in exc.valid_methods if api != NAVIXY or m in NAVIXY_METHODS]
-        response.headers["Allow"] = ", ".join(allowed)
-    return response
+    return _render(_http_error_for(api, exc))
 
 
 def _render_unexpected(exc: Exception):
     log.exception("unexpected error while serving %s %s", request.method, request.path)
     api = g.get("api") or api_for_path(request.path)
-    if api == NAVIXY:
-        error = NavixyError(6)
-    elif api == DELLIN:
-        error = DellinError.of(5000, "the mock failed unexpectedly; see its log")
-    else:
-        error = AdminError(f"the mock failed unexpectedly: {type(exc).__name__}", status=500)
-    return _render(error)
+    return _render(profile_for(api).unexpected(f"the mock failed unexpectedly ({type(exc).__name__}); see its log"))
 
 
 def configure_logging(stream=sys.stderr) -> None:

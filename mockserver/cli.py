@@ -8,13 +8,14 @@ import sys
 
 from .apis import ADMIN_TOKEN_HEADER
 from .config import MockConfig
+from .server import DEFAULT_IDLE_TIMEOUT, DEFAULT_SERVER, SERVER_NAMES
 
 
 def _serve(args) -> int:
-    from .app import configure_logging, create_app, runtime_of
+    from .app import ACCESS_LOG, configure_logging, create_app, runtime_of
     from .persistence import StateFileError
     from .scenario.loader import ScenarioError
-    from .server import is_loopback, serve
+    from .server import is_loopback, serve, url_host
 
     if not is_loopback(args.host) and not args.admin_token:
         print(
@@ -31,30 +32,69 @@ def _serve(args) -> int:
         state_file=args.state_file,
         scenario_dirs=tuple(args.scenario_dir),
         allowed_hosts=tuple(args.allow_host),
+        seed=args.seed,
     )
     try:
         app = create_app(config)
     except (ScenarioError, StateFileError) as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2
+    try:
+        tls = _tls_files(args)
+    except ValueError as exc:
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return 2
     configure_logging()
     mock = runtime_of(app)
+    access = app.extensions.get(ACCESS_LOG)
+    if tls is not None and tls.ca_file is not None:
+        from .admin.tls_routes import CA_PEM
+
+        app.extensions[CA_PEM] = tls.ca_pem()
+
+    def stopped():
+        mock.close()
+        if access is not None:
+            access.close()
+        if tls is not None:
+            tls.discard()
 
     def ready(host, port):
         mock.listening_on(host, port)
+        scheme = "https" if tls else "http"
+        ca = f"; CA: {tls.ca_file}" if tls and tls.ca_file else ""
         print(
-            f"mockserver listening on http://{host}:{port} "
+            f"mockserver listening on {scheme}://{url_host(host)}:{port} "
             f"(scenario: {mock.scenario.get('name')}, clock: {mock.clock.mode}; "
-            f"Navixy at /v2, Dellin at /, admin at /__mock)",
+            f"Navixy at /v2, Dellin at /, admin at /__mock{ca})",
             flush=True,
         )
 
     try:
-        serve(app, args.host, args.port, threads=args.threads, on_ready=ready, on_stop=mock.close)
+        serve(app, args.host, args.port, threads=args.threads, server=args.server,
+              idle_timeout=args.idle_timeout, tls=tls, on_ready=ready, on_stop=stopped)
     except OSError as exc:
         print(f"mockserver: {exc.strerror or exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def _tls_files(args):
+    """The certificate to serve HTTPS with, or None; ValueError (one line) when it cannot be."""
+    from . import tls
+
+    own = args.tls_cert or args.tls_key
+    if not (args.tls or args.tls_name or own):
+        return None
+    if args.server != "granian":
+        raise ValueError(f"HTTPS is served by granian only: drop --server {args.server}")
+    if own:
+        if not (args.tls_cert and args.tls_key):
+            raise ValueError("--tls-cert and --tls-key go together")
+        if args.tls_name:
+            raise ValueError("--tls-name names a certificate the mock makes; with --tls-cert it is yours")
+        return tls.user_certificate(args.tls_cert, args.tls_key)
+    return tls.make_certificate(tls.names_for(args.tls_name, host=args.host))
 
 
 def _proxy(args) -> int:
@@ -153,11 +193,33 @@ def positive_count(text: str) -> int:
     return count
 
 
+def seed_number(text: str) -> int:
+    try:
+        seed = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= seed < 2**64:
+        raise argparse.ArgumentTypeError(f"{seed} is out of range: use 0 to 2**64 - 1")
+    return seed
+
+
+def _seconds(text: str) -> float:
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0 or value > 86400:
+        raise argparse.ArgumentTypeError(f"expected seconds above 0 and at most 86400, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="mockserver", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
 
-    serve = sub.add_parser("serve", help="serve the mock on a production WSGI server (waitress)")
+    serve = sub.add_parser("serve", help="serve the mock on a production HTTP server (granian, or waitress)")
     serve.add_argument("--host", default="127.0.0.1",
                        help="the address to listen on (default 127.0.0.1; any other needs --admin-token)")
     serve.add_argument("--port", type=port_number, default=8080,
@@ -182,7 +244,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--threads", type=positive_count, default=8,
                        help="worker threads serving requests (at least 1; default 8)")
+    serve.add_argument("--server", choices=SERVER_NAMES, default=DEFAULT_SERVER,
+                       help="the HTTP server: granian (default, the fastest) or waitress (pure Python)")
+    serve.add_argument("--tls", action="store_true",
+                       help="serve HTTPS with a certificate from a new local CA (trustme) for localhost, "
+                            "127.0.0.1, ::1 and every --tls-name; the CA's file is printed on start and "
+                            "served at /__mock/tls/ca.pem")
+    serve.add_argument("--tls-name", action="append", default=[], metavar="NAME",
+                       help="another name for the made certificate, e.g. api.dellin.ru (repeatable; implies --tls)")
+    serve.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with your own certificate chain (PEM)")
+    serve.add_argument("--tls-key", metavar="FILE", help="the private key (PEM) of --tls-cert")
+    serve.add_argument("--idle-timeout", type=_seconds, default=DEFAULT_IDLE_TIMEOUT, metavar="SECONDS",
+                       help="close a connection idle, or still sending its request's headers, after this long "
+                            f"(default {DEFAULT_IDLE_TIMEOUT:g})")
     serve.add_argument("--quiet", action="store_true", help="no access log")
+    serve.add_argument("--seed", type=seed_number, default=None, metavar="N",
+                       help="seed the fault rules' random choices (probability, drawn delays), over the scenario's "
+                            "seed: the same seed and calls give the same faults")
     serve.set_defaults(func=_serve)
 
     proxy = sub.add_parser("proxy", help="a validating, recording reverse proxy in front of a provider (or the mock)")

@@ -105,6 +105,11 @@ def wall_now() -> datetime:
     return datetime.fromtimestamp(time.time(), tz=timezone.utc)
 
 
+def wall_seconds() -> float:
+    """The real time, in seconds since the epoch (log lines' timestamps)."""
+    return time.time()
+
+
 class Clock:
     def __init__(self, start: datetime | None = None, mode: str = VIRTUAL):
         self._lock = threading.Lock()

@@ -7,6 +7,7 @@ from os import PathLike
 
 from .clock import MAX_DURATION_SECONDS, MODES
 from .delivery.schedule import DELAYS_FROM
+from .dellin.errors import METADATA_DETAIL_CHOICES
 from .journal import DEFAULT_JOURNAL_SIZE
 
 MiB = 1024 * 1024
@@ -31,7 +32,10 @@ class MockConfig:
     max_consecutive_failures: int = 4
     webhook_concurrency: int = 8  # attempts due at one instant sent at once, at most this many
     delivery_log_size: int = 10_000  # entries kept in the delivery log (oldest go first)
+    # Dellin's metadata.detail: "abc" as real answers carry it, or "title": the first error's title
+    dellin_metadata_detail: str = "abc"
     admin_token: str | None = None
+    seed: int | None = None  # the fault rules' random generator; None: the scenario's seed, else a drawn one
     state_file: str | None = None
 
     def __post_init__(self):
@@ -83,8 +87,15 @@ def config_problems(config: MockConfig) -> list[str]:
         if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list)) \
                 or not all(isinstance(item, (str, PathLike)) for item in value):
             problems.append(f"{name} must be a sequence of strings, got {value!r}")
+    if config.seed is not None and (not isinstance(config.seed, int) or isinstance(config.seed, bool)
+                                    or not 0 <= config.seed < 2**64):
+        problems.append(f"seed must be a whole number from 0 to 2**64 - 1, got {config.seed!r}")
     if config.retry_delays_from not in DELAYS_FROM:
         problems.append(f"retry_delays_from must be one of {', '.join(DELAYS_FROM)}, got {config.retry_delays_from!r}")
+    if config.dellin_metadata_detail not in METADATA_DETAIL_CHOICES:
+        problems.append(
+            f"dellin_metadata_detail must be one of {', '.join(METADATA_DETAIL_CHOICES)}, got {config.dellin_metadata_detail!r}"
+        )
     if config.clock_mode is not None and config.clock_mode not in MODES:
         problems.append(f"clock_mode must be one of {', '.join(MODES)} or None, got {config.clock_mode!r}")
     schedule = config.retry_schedule_seconds

@@ -1,146 +1,129 @@
-"""Errors are values with a code: one type per API, rendered in that API's
-envelope here and nowhere else."""
+"""Errors are values with a code. Each API has one error type and one error
+profile, which render that API's envelope, here for the admin API and in
+``navixy/errors.py`` and ``dellin/errors.py`` for the two mocked APIs; nothing
+else builds an error body. Callers that do not know the API ask
+``profile_for(api)`` for the profile and never compare API names.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Iterable, Protocol
 
 from .apis import ADMIN, DELLIN, NAVIXY
-from .clock import dellin_timestamp
 
 
 class ApiError(Exception):
+    """An error answer: ``http_status``, ``headers`` and ``body()`` in the API's envelope."""
+
     api: str = ""
+    http_status: int = 400
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, headers: dict | None = None):
         super().__init__(message)
+        self.headers = dict(headers or {})
+
+    def body(self, clock=None, config=None) -> dict:  # pragma: no cover - every subclass has one
+        raise NotImplementedError
 
 
-# ---------------------------------------------------------------- Navixy
-@lru_cache(maxsize=None)
-def navixy_codes() -> dict[int, dict]:
-    from .schemas import default_schemas
+class ErrorProfile(Protocol):
+    """How one API answers the errors that any call can meet, and its code table."""
 
-    table = default_schemas().data("navixy/errors.json")
-    return {int(row["code"]): row for row in table["codes"]}
+    api: str
+    methods: tuple[str, ...] | None  # the only HTTP methods any call takes; None: each route's own
 
-
-class NavixyError(ApiError):
-    api = NAVIXY
-
-    def __init__(self, code: int, description: str | None = None, errors: list[dict] | None = None):
-        row = navixy_codes().get(code)
-        if row is None:
-            raise ValueError(f"Navixy error code {code} is not in schemas/navixy/errors.json")
-        self.code = code
-        self.description = description or row["description"]
-        self.http_status = int(row["http"])
-        self.errors = errors
-        super().__init__(f"Navixy error {code}: {self.description}")
-
-    def body(self, clock=None) -> dict:
-        body = {"success": False, "status": {"code": self.code, "description": self.description}}
-        if self.errors:
-            body["errors"] = self.errors
-        return body
+    def not_found(self, method: str, path: str) -> ApiError: ...
+    def method_not_allowed(self, method: str, path: str, allowed: Iterable[str]) -> ApiError: ...
+    def too_large(self, detail: str) -> ApiError: ...
+    def bad_request(self, detail: str) -> ApiError: ...
+    def unavailable(self, detail: str) -> ApiError: ...
+    def unexpected(self, detail: str) -> ApiError: ...
+    def injected(self, code: int, detail: str) -> ApiError: ...
+    # the code table, for fault rules, the OpenAPI document and drift checks
+    def codes(self) -> dict[int, dict]: ...
+    def status_of(self, code: int) -> int | None: ...
+    def title_of(self, code: int) -> str | None: ...
+    def codes_in(self, body) -> list[int]: ...  # an error body's codes; the first one sets the status
+    def code_schema(self, codes: Iterable[int]) -> dict: ...  # JSON Schema: what an answer with these codes pins
+    def unknown_code_message(self, code) -> str: ...
 
 
-def navixy_success(value) -> dict:
-    return {"success": True, "value": value}
+def profile_for(api: str) -> ErrorProfile:
+    """The error profile of ``api`` (navixy, dellin or admin)."""
+    return _profiles()[api]
 
 
-# ---------------------------------------------------------------- Dellin
-@lru_cache(maxsize=None)
-def dellin_codes() -> dict[int, dict]:
-    from .schemas import default_schemas
+@lru_cache(maxsize=1)
+def _profiles() -> dict[str, ErrorProfile]:
+    # imported here: the API modules build on ApiError above
+    from .dellin.errors import PROFILE as DELLIN_PROFILE
+    from .navixy.errors import PROFILE as NAVIXY_PROFILE
 
-    table = default_schemas().data("dellin/errors.json")
-    return {int(row["code"]): row for row in table["codes"]}
-
-
-@dataclass
-class DellinProblem:
-    code: int
-    detail: str
-    fields: list[str] = field(default_factory=list)
-    valid_values: list | None = None
-    bad_values: list | None = None
-
-    def as_dict(self) -> dict:
-        row = dellin_codes()[self.code]
-        out = {
-            "code": self.code,
-            "title": row["title"],
-            "detail": self.detail,
-            "link": row["link"],
-            "fields": list(self.fields),
-        }
-        if self.valid_values is not None:
-            out["validValues"] = list(self.valid_values)
-        if self.bad_values is not None:
-            out["badValues"] = list(self.bad_values)
-        return out
-
-
-class DellinError(ApiError):
-    """One or more problems; the HTTP status is that of the first problem's code."""
-
-    api = DELLIN
-
-    def __init__(self, *problems: DellinProblem, status: int | None = None):
-        if not problems:
-            raise ValueError("a DellinError needs at least one problem")
-        for problem in problems:
-            if problem.code not in dellin_codes():
-                raise ValueError(f"Dellin error code {problem.code} is not in schemas/dellin/errors.json")
-        self.problems = list(problems)
-        first = dellin_codes()[problems[0].code]
-        self.http_status = status or int(first["status"])
-        self.detail = first["title"]
-        super().__init__(f"Dellin error {problems[0].code}: {problems[0].detail}")
-
-    @classmethod
-    def of(cls, code: int, detail: str, fields=(), valid_values=None, bad_values=None, status=None):
-        return cls(DellinProblem(code, detail, list(fields), valid_values, bad_values), status=status)
-
-    def body(self, clock) -> dict:
-        return {
-            "metadata": {
-                "status": self.http_status,
-                "detail": self.detail,
-                "generated_at": dellin_timestamp(clock.now()),
-            },
-            "errors": [p.as_dict() for p in self.problems],
-        }
-
-
-def dellin_success(clock, data=None, **extra) -> dict:
-    """``{"metadata": {"status": 200, "generated_at": ...}, "data": ...}``; ``extra``
-    keys named ``metadata_*`` go into metadata, the rest to the top level."""
-    metadata = {"status": 200, "generated_at": dellin_timestamp(clock.now())}
-    body = {"metadata": metadata}
-    for key, value in extra.items():
-        if key.startswith("metadata_"):
-            metadata[key[len("metadata_"):]] = value
-        else:
-            body[key] = value
-    if data is not None:
-        body["data"] = data
-    return body
+    return {NAVIXY: NAVIXY_PROFILE, DELLIN: DELLIN_PROFILE, ADMIN: ADMIN_PROFILE}
 
 
 # ---------------------------------------------------------------- admin
 class AdminError(ApiError):
     api = ADMIN
 
-    def __init__(self, message: str, details: list | None = None, status: int = 400):
+    def __init__(self, message: str, details: list | None = None, status: int = 400, headers: dict | None = None):
         self.message = message
         self.details = list(details or [])
         self.http_status = status
-        super().__init__(message)
+        super().__init__(message, headers)
 
-    def body(self, clock=None) -> dict:
+    def body(self, clock=None, config=None) -> dict:
         return {"error": {"message": self.message, "details": self.details}}
+
+
+class AdminProfile:
+    """The mock's own API: plain messages with the HTTP status that fits."""
+
+    api = ADMIN
+    methods = None
+
+    def not_found(self, method: str, path: str) -> AdminError:
+        return AdminError(f"no admin endpoint {path}", status=404)
+
+    def method_not_allowed(self, method: str, path: str, allowed: Iterable[str]) -> AdminError:
+        allowed = list(allowed)
+        return AdminError(f"{method} is not allowed on {path}", status=405, headers={"Allow": ", ".join(allowed)})
+
+    def too_large(self, detail: str) -> AdminError:
+        return AdminError(detail, ["too_large"], status=413)
+
+    def bad_request(self, detail: str) -> AdminError:
+        return AdminError(detail)
+
+    def unavailable(self, detail: str) -> AdminError:
+        return AdminError(detail, ["unavailable"], status=503)
+
+    def unexpected(self, detail: str) -> AdminError:
+        return AdminError(detail, status=500)
+
+    def injected(self, code: int, detail: str) -> AdminError:
+        raise ValueError("the admin API is never faulted: it has no error codes to inject")
+
+    def codes(self) -> dict[int, dict]:
+        return {}
+
+    def status_of(self, code: int) -> int | None:
+        return None
+
+    def title_of(self, code: int) -> str | None:
+        return None
+
+    def codes_in(self, body) -> list[int]:
+        return []
+
+    def code_schema(self, codes: Iterable[int]) -> dict:
+        return {}
+
+    def unknown_code_message(self, code) -> str:
+        return "the admin API has no error codes"
+
+
+ADMIN_PROFILE = AdminProfile()
 
 
 # ---------------------------------------------------------------- requests that cannot be read

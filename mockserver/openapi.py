@@ -2,8 +2,9 @@
 JSON Schemas in ``schemas/``; nothing in it is written by hand.
 
 Each operation brings its request, success and error schemas; the error
-statuses come from each API's error table (``schemas/*/errors.json``), so a
-code added there, fault-injectable ones included, is documented at once.
+responses come from each API's error table (``schemas/*/errors.json``), one
+per HTTP status, listing its codes, so every documented code, the
+fault-injectable ones included, is in the document.
 Every schema file an operation reaches is bundled into
 ``components/schemas`` with its ``$ref``s rewritten, so the document stands
 alone.
@@ -16,6 +17,7 @@ from functools import lru_cache
 from urllib.parse import urldefrag, urljoin
 
 from .apis import ADMIN, ADMIN_PREFIX, ADMIN_TOKEN_HEADER, DELLIN, NAVIXY
+from .errors import profile_for
 from .operation import Operation
 from .registry import OPERATIONS, error_schema_for_api
 from .schemas import BASE_URI, SchemaSet, default_schemas
@@ -30,11 +32,6 @@ TAGS = (
     {"name": ADMIN, "description": f"The mock's own admin API under {ADMIN_PREFIX}"},
 )
 
-# where each API's error table lives and which column holds the HTTP status
-ERROR_TABLES = {
-    NAVIXY: ("navixy/errors.json", "http"),
-    DELLIN: ("dellin/errors.json", "status"),
-}
 # admin errors are AdminError values with any 4xx status; 401 is the token check,
 # 403 a foreign Host or Origin, 415 a body that is not JSON (or YAML for a scenario)
 ADMIN_ERROR_STATUSES = ("400", "401", "403", "404", "405", "409", "413", "415", "422")
@@ -123,12 +120,28 @@ class _Bundler:
 
 
 # ------------------------------------------------------------------ operations
-def _error_statuses(api: str, schemas: SchemaSet) -> list[str]:
-    if api not in ERROR_TABLES:
-        return list(ADMIN_ERROR_STATUSES)
-    table_file, column = ERROR_TABLES[api]
-    statuses = {int(row[column]) for row in schemas.data(table_file)["codes"]}
-    return [str(s) for s in sorted(statuses)]
+def _error_responses(api: str, error_ref: dict) -> dict[str, dict]:
+    """One response per HTTP status of the API's error table, listing its codes
+    (in the description and in ``x-error-codes``) and pinning what the body
+    says of them; the admin API has no codes."""
+    profile = profile_for(api)
+    by_status: dict[int, list[int]] = {}
+    for code in profile.codes():
+        by_status.setdefault(profile.status_of(code), []).append(code)
+    if not by_status:
+        return {
+            status: {"description": f"An error in the {api} envelope", "content": {JSON: {"schema": dict(error_ref)}}}
+            for status in ADMIN_ERROR_STATUSES
+        }
+    out = {}
+    for status, codes in sorted(by_status.items()):
+        listed = "; ".join(f"{code} {profile.title_of(code)}" for code in sorted(codes))
+        out[str(status)] = {
+            "description": f"An error in the {api} envelope, with one of these codes: {listed}",
+            "x-error-codes": sorted(codes),
+            "content": {JSON: {"schema": {"allOf": [dict(error_ref), profile.code_schema(codes)]}}},
+        }
+    return out
 
 
 def _operation_id(operation: Operation, method: str) -> str:
@@ -147,7 +160,7 @@ def _request_body(operation: Operation, bundler: _Bundler) -> dict:
     return {"required": required, "content": content}
 
 
-def _operation_object(operation: Operation, method: str, bundler: _Bundler, schemas: SchemaSet) -> dict:
+def _operation_object(operation: Operation, method: str, bundler: _Bundler) -> dict:
     error_schema = operation.error_schema or error_schema_for_api(operation.api)
     if operation.media_type != JSON:
         success = {"type": "string"}
@@ -155,11 +168,7 @@ def _operation_object(operation: Operation, method: str, bundler: _Bundler, sche
         success = bundler.ref(operation.response_schema) if operation.response_schema else {"type": "object"}
     content = {operation.media_type: {"schema": success}}
     responses = {str(operation.success_status): {"description": "Success", "content": content}}
-    for status in _error_statuses(operation.api, schemas):
-        responses[status] = {
-            "description": f"An error in the {operation.api} envelope",
-            "content": {JSON: {"schema": bundler.ref(error_schema)}},
-        }
+    responses.update(_error_responses(operation.api, bundler.ref(error_schema)))
     out = {
         "operationId": _operation_id(operation, method),
         "summary": operation.summary,
@@ -188,7 +197,7 @@ def build_document(operations=None, schemas: SchemaSet | None = None) -> dict:
         for method in operation.methods:
             if method in ("HEAD", "OPTIONS"):
                 continue
-            item[method.lower()] = _operation_object(operation, method, bundler, schemas)
+            item[method.lower()] = _operation_object(operation, method, bundler)
     return {
         "openapi": OPENAPI_VERSION,
         "info": {

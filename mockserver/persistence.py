@@ -229,24 +229,14 @@ class StatePersister:
 
 
 def unavailable_response():
-    """The called API's own "service unavailable" answer (503)."""
+    """The called API's own "unavailable" answer, from its error profile
+    (Navixy 14 "Database unavailable", HTTP 503; Dellin 100006, HTTP 500; admin 503)."""
     from .app import render_error
-    from .dellin import codes
-    from .apis import DELLIN, NAVIXY, api_for_path
-    from .errors import AdminError, DellinError, NavixyError
+    from .apis import api_for_path
+    from .errors import profile_for
 
     api = g.get("api") or api_for_path(request.path)
-    if api == NAVIXY:
-        error = NavixyError(NAVIXY_UNAVAILABLE)
-    elif api == DELLIN:
-        error = DellinError.of(codes.UNAVAILABLE, "the change could not be stored; it was not made", status=503)
-    else:
-        error = AdminError("the state file cannot be written; the change was rolled back", ["state_file"], status=503)
-    return render_error(error)
-
-
-# Navixy's documented "Database unavailable" (HTTP 503): what a failed write is
-NAVIXY_UNAVAILABLE = 14
+    return render_error(profile_for(api).unavailable("the change could not be stored, so it was not made"))
 
 
 def install(app, mock) -> StatePersister | None:

@@ -31,7 +31,7 @@ class MockRuntime:
         self.clock = self._clock_for(self.scenario)
         self.journal = Journal(self.config.journal_size)
         self.store = Store(self._seed(self.scenario), clock=self.clock, config=self.config, own=self.own_addresses)
-        self.faults = FaultRules(self.scenario.get("faults") or ())
+        self.faults = self._faults_for(self.scenario)
         # the engine asks for the faults at each attempt: a reset swaps them
         self.delivery = DeliveryEngine(
             self.store, self.clock, self.config, faults=lambda: self.faults, own=self.own_addresses
@@ -41,6 +41,11 @@ class MockRuntime:
         self._sync_scheduler()
 
     # ------------------------------------------------------------ lifecycle
+    def _faults_for(self, scenario: dict) -> FaultRules:
+        """The scenario's rules, seeded by the config's seed, else the scenario's (else a drawn one)."""
+        seed = self.config.seed if self.config.seed is not None else scenario.get("seed")
+        return FaultRules(scenario.get("faults") or (), seed=seed)
+
     def listening_on(self, host: str, port: int) -> None:
         """Record an address a server serves this mock on (called once it has bound)."""
         self.own_addresses.add(host, port)
@@ -60,13 +65,14 @@ class MockRuntime:
         # keep the same Clock object: the store and the models hold it
         self.clock.restart(self._clock_start, self.clock.mode)
 
-    def reset(self) -> None:
-        """Back to the loaded scenario's initial state."""
+    def reset(self, seed: int | None = None) -> None:
+        """Back to the loaded scenario's initial state; ``seed`` reseeds the fault rules."""
         with self._lock, self.store.lock:
             self._reset_clock()
             self.store.reset()
             self.journal.clear()
-            self.faults = FaultRules(self.scenario.get("faults") or ())
+            # the same seed again: the same calls meet the same faults
+            self.faults = FaultRules(self.scenario.get("faults") or (), seed=self.faults.seed if seed is None else seed)
         self._sync_scheduler()
 
     def load_scenario(self, source, *, names_only: bool = False) -> dict:
@@ -77,7 +83,7 @@ class MockRuntime:
         config)."""
         read = loader.load_named if names_only else loader.load
         scenario = read(source, self.config.scenario_dirs)  # checks clock.start too
-        faults = FaultRules(scenario.get("faults") or ())
+        faults = self._faults_for(scenario)
         with self._lock, self.store.lock:
             self._reseed_with_clock(scenario)
             self.scenario = scenario

@@ -1,4 +1,11 @@
-"""Serving an app on waitress, with a clean stop on SIGINT and SIGTERM."""
+"""Serving an app on a real socket: granian (the default) or waitress.
+
+``serve`` runs in the foreground until SIGINT or SIGTERM (``mockserver
+serve``); ``ThreadedServer`` serves in the background of this process (the
+pytest plugin, ``mockserver run``, live tests). Both bind in the caller, so
+a bind error (port in use, bad host) is an ``OSError`` right there, and port
+0 picks a free port, read back into ``.port``.
+"""
 from __future__ import annotations
 
 import ipaddress
@@ -7,9 +14,12 @@ import socket
 import sys
 import threading
 
-import waitress
-
 DEFAULT_THREADS = 8
+# an idle connection, or one whose request's headers are still arriving, is
+# closed after this many seconds
+DEFAULT_IDLE_TIMEOUT = 30.0
+DEFAULT_SERVER = "granian"
+SERVER_NAMES = ("granian", "waitress")
 
 
 def is_loopback(host: str) -> bool:
@@ -24,61 +34,21 @@ def is_loopback(host: str) -> bool:
             return False
 
 
-def close_server(server, thread: threading.Thread | None = None, timeout: float = 5.0) -> None:
-    """Stop a waitress server: workers first (a task still running when the
-    trigger pipe closes dies with EBADF), then the sockets, idle keep-alive
-    connections included, which would otherwise keep the serving loop alive.
+def _backend(name: str):
+    if name == "granian":
+        from .server_granian import GranianServer
 
-    Given the thread that runs the serving loop, the sockets are closed in
-    that thread, between two ``select`` calls: closed from another thread,
-    they can vanish while the loop is inside ``select``, which then fails
-    with EBADF and kills the thread with a traceback.
-    """
-    server.task_dispatcher.shutdown(timeout=2)
-    if thread is not None and thread.is_alive():
-        try:
-            server.trigger.pull_trigger(lambda: _close_sockets(server))
-        except OSError:  # the trigger is already closed: the loop is ending
-            pass
-        thread.join(timeout)
-        if not thread.is_alive():
-            return
-    _close_sockets(server)
+        return GranianServer
+    if name == "waitress":
+        from .server_waitress import WaitressServer
+
+        return WaitressServer
+    raise ValueError(f"unknown server {name!r}: one of {', '.join(SERVER_NAMES)}")
 
 
-def _close_sockets(server) -> None:
-    for channel in list(server._map.values()):
-        if channel is not server and channel is not server.trigger:
-            channel.handle_close()
-    server.close()  # the listening socket and the trigger: the loop's map is empty, and it ends
-
-
-def serve(app, host: str, port: int, *, threads: int = DEFAULT_THREADS, on_ready=None, on_stop=None) -> None:
-    """Bind, announce, serve until SIGINT or SIGTERM, then close. Binding errors raise OSError here.
-
-    The signal handlers only set an event: raising from them could land inside
-    waitress's own handlers and be swallowed there.
-    """
-    stopping = threading.Event()
-    received: list[str] = []
-
-    def stop(signum, frame):
-        received.append(signal.Signals(signum).name)
-        stopping.set()
-
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        with ThreadedServer(app, host, port, threads=threads) as server:
-            if on_ready:
-                on_ready(server.host, server.port)
-            while not stopping.wait(0.5):
-                pass
-            print(f"mockserver: {received[0]}, stopping", file=sys.stderr, flush=True)
-    finally:
-        if on_stop:
-            on_stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+def url_host(host: str) -> str:
+    """``host`` as it goes into a URL: IPv6 addresses in brackets."""
+    return f"[{host}]" if ":" in host else host
 
 
 def announce_address(app, host: str, port: int) -> None:
@@ -90,32 +60,60 @@ def announce_address(app, host: str, port: int) -> None:
 
 
 class ThreadedServer:
-    """An app on a real socket, served from a daemon thread.
+    """An app on a real socket, served in the background of this process.
 
-    It binds in the caller's thread, so a bind error (port in use, bad host)
-    is raised right here, in the caller; port 0 picks a free port, read back
-    into ``.port``.
+    ``server`` names the HTTP server; ``tls`` (a ``tls.TlsFiles``) makes it HTTPS.
     """
 
-    def __init__(self, app, host: str = "127.0.0.1", port: int = 0, *, threads: int = DEFAULT_THREADS):
+    def __init__(self, app, host: str = "127.0.0.1", port: int = 0, *, threads: int = DEFAULT_THREADS,
+                 server: str = DEFAULT_SERVER, idle_timeout: float = DEFAULT_IDLE_TIMEOUT, tls=None):
         self.app = app
-        try:
-            self._server = waitress.create_server(app, host=host, port=port, threads=threads, ident="mockserver")
-        except OSError as exc:
-            raise OSError(exc.errno, f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+        self._server = _backend(server)(app, host, port, threads=threads, idle_timeout=idle_timeout, tls=tls)
+        self.server_name = server
         self.host = host
-        self.port = self._server.effective_port
-        self.url = f"http://{host}:{self.port}"
+        self.port = self._server.port
+        self.url = f"{'https' if tls is not None else 'http'}://{url_host(host)}:{self.port}"
         announce_address(app, host, self.port)
-        self._thread = threading.Thread(target=self._server.run, name=f"mockserver:{self.port}", daemon=True)
-        self._thread.start()
+        self._server.start()
+        self._stopped = False
 
     def stop(self) -> None:
-        close_server(self._server, self._thread)
-        self._thread.join(timeout=5)
+        if not self._stopped:
+            self._stopped = True
+            self._server.stop()
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def serve(app, host: str, port: int, *, threads: int = DEFAULT_THREADS, server: str = DEFAULT_SERVER,
+          idle_timeout: float = DEFAULT_IDLE_TIMEOUT, tls=None, on_ready=None, on_stop=None) -> None:
+    """Bind, announce, serve until SIGINT or SIGTERM, then close. Binding errors raise OSError here.
+
+    The signal handlers only set an event: raising from them could land inside
+    the server's own code and be swallowed there.
+    """
+    stopping = threading.Event()
+    received: list[str] = []
+
+    def stop(signum, frame):
+        received.append(signal.Signals(signum).name)
+        stopping.set()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with ThreadedServer(app, host, port, threads=threads, server=server, idle_timeout=idle_timeout,
+                            tls=tls) as running:
+            if on_ready:
+                on_ready(running.host, running.port)
+            while not stopping.wait(0.5):
+                pass
+            print(f"mockserver: {received[0]}, stopping", file=sys.stderr, flush=True)
+    finally:
+        if on_stop:
+            on_stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

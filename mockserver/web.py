@@ -32,3 +32,11 @@ def respond(body, status: int = 200, headers=None):
     if headers:
         response.headers.update(headers)
     return response
+
+
+def respond_error(error, headers=None):
+    """An API error in its envelope, on this mock's clock and settings; ``headers`` add to the error's own."""
+    mock = runtime()
+    merged = {**error.headers, **headers} if headers else error.headers
+    return respond(error.body(mock.clock, mock.config), error.http_status, headers=merged or None)
+

@@ -41,8 +41,8 @@ def pytest_addoption(parser) -> None:
 def pytest_configure(config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(name_or_path): load this scenario (a bundled name, a name in --mock-scenarios, "
-        "a YAML/JSON file, or a dict) into the mock before the test",
+        f"{MARKER}(name_or_path, seed=None): load this scenario (a bundled name, a name in --mock-scenarios, "
+        "a YAML/JSON file, or a dict) into the mock before the test; seed=N seeds the fault rules' random choices",
     )
 
 
@@ -119,13 +119,20 @@ def _mock_handle(mock_server, pytestconfig):
 
 
 def _marker_scenario(request):
+    return _marker(request)[0]
+
+
+def _marker(request):
+    """(scenario, seed) from the marker: ``mock_scenario("name", seed=42)``; either may be absent."""
     marker = request.node.get_closest_marker(MARKER)
     if marker is None:
-        return None
-    if len(marker.args) != 1 or marker.kwargs:
-        pytest.fail(f"@pytest.mark.{MARKER} takes one argument: a scenario name, a file path or a dict",
-                    pytrace=False)
-    return marker.args[0]
+        return None, None
+    seed = marker.kwargs.get("seed")
+    if len(marker.args) > 1 or set(marker.kwargs) - {"seed"} or (not marker.args and seed is None) \
+            or (seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0)):
+        pytest.fail(f"@pytest.mark.{MARKER} takes a scenario name, a file path or a dict, and seed=N "
+                    "(a whole number from 0) for the fault rules' random choices", pytrace=False)
+    return (marker.args[0] if marker.args else None), seed
 
 
 def _test_folder(request) -> Path | None:
@@ -139,7 +146,8 @@ def mock(_mock_handle, request):
 
     During the test, ``requests``/``httpx`` calls to ``mock.url`` are answered
     in process when the server runs here; other clients use its socket."""
-    with _mock_handle.prepare(_marker_scenario(request), search_from=_test_folder(request)).routed() as handle:
+    scenario, seed = _marker(request)
+    with _mock_handle.prepare(scenario, search_from=_test_folder(request), seed=seed).routed() as handle:
         yield handle
 
 
@@ -165,6 +173,7 @@ def mock_app(request, pytestconfig):
         allow_http_webhooks=True,
         scenario=scenario if scenario is not None else "default",
         scenario_dirs=tuple(map(str, scenario_dirs(pytestconfig))),
+        seed=_marker(request)[1],
     )
     yield app
     from mockserver.app import runtime_of

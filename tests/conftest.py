@@ -40,3 +40,12 @@ def live_server(app):
 
     with ThreadedServer(app) as server:
         yield server
+
+
+@pytest.fixture
+def receiver():
+    """A webhook receiver on 127.0.0.1 (``mockserver.testing.WebhookReceiver``)."""
+    from mockserver.testing import WebhookReceiver
+
+    with WebhookReceiver() as hook:
+        yield hook

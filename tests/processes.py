@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-LISTENING = re.compile(r"mockserver listening on (http://\S+)")
+LISTENING = re.compile(r"mockserver listening on (https?://\S+)")
 
 
 class ServeProcess:

@@ -8,8 +8,14 @@ from . import operations as ops
 from .request_body import json_body
 
 
+def _answer(faults, rules, status=200):
+    # the seed comes with every answer: a chaotic run can be replayed from it
+    return respond({"seed": faults.seed, "faults": rules}, status)
+
+
 def faults_list():
-    return respond({"faults": runtime().faults.list()})
+    faults = runtime().faults
+    return _answer(faults, faults.list())
 
 
 def faults_add():
@@ -23,12 +29,13 @@ def faults_add():
         raise AdminError("the fault rule is not valid", details, status=422)
     faults = runtime().faults
     added = [faults.add(rule) for rule in rules]
-    return respond({"faults": added}, 201)
+    return _answer(faults, added, 201)
 
 
 def faults_clear():
-    runtime().faults.clear()
-    return respond({"faults": []})
+    faults = runtime().faults
+    faults.clear()
+    return _answer(faults, [])
 
 
 VIEWS = {

@@ -26,8 +26,8 @@ def admin_operation(name, path, methods, summary, request_schema=None, response_
 
 
 HEALTH = admin_operation("health", "/health", ["GET"], "Liveness", response_schema="admin/health.schema.json")
-RESET = admin_operation("reset", "/reset", ["POST"], "Back to the loaded scenario's initial state",
-            response_schema="admin/status.schema.json")
+RESET = admin_operation("reset", "/reset", ["POST"], "Back to the loaded scenario's initial state; {\"seed\": N} reseeds the fault rules",
+            request_schema="admin/reset_request.schema.json", response_schema="admin/status.schema.json")
 STATE_GET = admin_operation("state.get", "/state", ["GET"], "Dump the whole state", response_schema="state.schema.json")
 STATE_PUT = admin_operation("state.put", "/state", ["PUT"], "Replace the whole state", request_schema="state.schema.json",
                 response_schema="state.schema.json")
@@ -56,6 +56,9 @@ SCENARIOS_GET = admin_operation("scenarios.list", "/scenarios", ["GET"], "Scenar
 SCENARIOS_POST = admin_operation("scenarios.load", "/scenarios", ["POST"], "Load a scenario by name or as a document",
                      response_schema="admin/scenario_loaded.schema.json")
 OPENAPI = admin_operation("openapi", "/openapi.json", ["GET"], "This OpenAPI 3.1 document, built from schemas/")
+TLS_CA = admin_operation("tls.ca", "/tls/ca.pem", ["GET"],
+                         "The CA certificate (PEM) that signed this mock's HTTPS certificate (serve --tls)",
+                         media_type="application/x-pem-file")
 
 FAULTS_LIST = admin_operation("faults.list", "/faults", ["GET"], "The fault rules, with how often each fired",
                               response_schema=FAULTS)
@@ -76,7 +79,7 @@ DELLIN_DELIVERIES = admin_operation(
 
 OPERATIONS = (
     HEALTH, RESET, STATE_GET, STATE_PUT, CLOCK_GET, CLOCK_ADVANCE,
-    REQUESTS_GET, REQUESTS_COUNT, REQUESTS_DELETE, SCENARIOS_GET, SCENARIOS_POST, OPENAPI,
+    REQUESTS_GET, REQUESTS_COUNT, REQUESTS_DELETE, SCENARIOS_GET, SCENARIOS_POST, OPENAPI, TLS_CA,
     FAULTS_LIST, FAULTS_ADD, FAULTS_CLEAR,
     DELLIN_EVENTS, DELLIN_DELIVERIES,
 )

@@ -10,7 +10,7 @@ from ..errors import AdminError
 from ..openapi import document
 from ..scenario.loader import ScenarioError, available, parse_text
 from ..web import respond, runtime
-from . import delivery_routes, fault_routes
+from . import delivery_routes, fault_routes, tls_routes
 from . import operations as ops
 from .journal_query import filter_from_matcher, filter_from_query
 from .request_body import json_body, schema_checked
@@ -21,7 +21,9 @@ def health():
 
 
 def reset():
-    runtime().reset()
+    body = json_body(required=False)
+    schema_checked("admin/reset_request.schema.json", body)
+    runtime().reset(seed=body.get("seed"))
     return respond({"status": "reset"})
 
 
@@ -133,4 +135,5 @@ VIEWS = {
     ops.OPENAPI: openapi_document,
     **fault_routes.VIEWS,
     **delivery_routes.VIEWS,
+    **tls_routes.VIEWS,
 }

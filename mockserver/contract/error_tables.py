@@ -1,18 +1,7 @@
-"""Each API's documented error table, read through one function."""
+"""Each API's documented error table, read through its error profile."""
 from __future__ import annotations
 
-from functools import lru_cache
-
-from ..schemas import default_schemas
-
-_FILES = {"navixy": "navixy/errors.json", "dellin": "dellin/errors.json"}
-
-
-@lru_cache(maxsize=None)
-def _table(api: str) -> dict[int, int]:
-    rows = default_schemas().data(_FILES[api])["codes"]
-    # Navixy's rows name the HTTP status "http", Dellin's "status"
-    return {int(row["code"]): int(row.get("http", row.get("status"))) for row in rows}
+from ..errors import profile_for
 
 
 def documented_status(api: str, code) -> int | None:
@@ -20,4 +9,4 @@ def documented_status(api: str, code) -> int | None:
     not in the table (or not an integer)."""
     if isinstance(code, bool) or not isinstance(code, int):
         return None
-    return _table(api).get(code)
+    return profile_for(api).status_of(code)

@@ -17,7 +17,7 @@ import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..clock import iso
 from ..dellin import rules
@@ -45,6 +45,7 @@ class _Job:
     url: str
     attempted_at: datetime
     first_attempt_at: datetime
+    held_by: int | None = None  # the hold rule that held this first attempt back
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,13 +89,21 @@ class DeliveryEngine:
                 notification = new_notification(
                     world.deliveries.next_seq(), sub.id, event_type, order_number, now, matched
                 )
-                jobs.append(_Job(notification, 1, sub.url, now, now))
-        outcomes = self._map(self._attempt, jobs)
+                held = self._faults().webhook_hold(sub.url)
+                if held is None:
+                    jobs.append(_Job(notification, 1, sub.url, now, now))
+                else:  # sent when the clock reaches it, so later notifications overtake it
+                    seconds, rule_id = held
+                    due = now + timedelta(seconds=seconds)
+                    world.deliveries.queue.push(PendingRetry(notification, 1, due, due, held_by=rule_id))
+        sent = self._map(self._send, jobs)
         entries = []
         with self._store.lock:
             intact = self._intact(world)
-            for job, outcome in zip(jobs, outcomes):
+            for job, (outcome, duplicate) in zip(jobs, sent):
                 entries.extend(self._apply(world, job, outcome) if intact else [self._entry(job, outcome, None, None)])
+                if duplicate is not None:
+                    entries.append(self._duplicate_entry(world, job, *duplicate))
             if intact:
                 world.deliveries.log.extend(entries)
         self._scheduled()
@@ -220,12 +229,14 @@ class DeliveryEngine:
             if dropped is not None:
                 out[id(retry)] = [dropped]
                 continue
-            outcome = self._attempt(job)
+            outcome, duplicate = self._send(job)
             with self._store.lock:
                 if not self._intact(world):
                     out[id(retry)] = [self._entry(job, outcome, None, None)]
                     break
                 out[id(retry)] = self._apply(world, job, outcome)
+                if duplicate is not None:
+                    out[id(retry)].append(self._duplicate_entry(world, job, *duplicate))
         return out
 
     def _decide(self, world: _World, retry: PendingRetry):
@@ -237,9 +248,28 @@ class DeliveryEngine:
         if sub.state == rules.DISABLED:
             return None, self._dropped(retry, SUBSCRIPTION_DISABLED, now, sub.state)
         # the subscription's current URL: a client that fixed its URL gets the retries there
-        return _Job(retry.notification, retry.attempt, sub.url, now, retry.first_attempt_at), None
+        return _Job(retry.notification, retry.attempt, sub.url, now, retry.first_attempt_at, retry.held_by), None
 
     # ------------------------------------------------------------ one attempt
+    def _send(self, job: _Job):
+        """(the attempt's outcome, (a duplicate's outcome, its rule id) or None).
+
+        A duplicate rule sends a delivered notification once more, at once,
+        as an at-least-once sender may."""
+        outcome = self._attempt(job)
+        if not outcome.ok:
+            return outcome, None
+        rule_id = self._faults().webhook_duplicate(job.url)
+        if rule_id is None:
+            return outcome, None
+        return outcome, (self._attempt(job), rule_id)
+
+    def _duplicate_entry(self, world: _World, job: _Job, outcome: Outcome, rule_id: int) -> dict:
+        """The log entry of a duplicate: it changes no state, whatever its outcome."""
+        sub = world.dellin.subscriptions.get(job.notification.subscription_id)
+        entry = self._entry(job, outcome, None, sub.state if sub is not None else None)
+        return {**entry, "fault": rule_id, "duplicate": True}
+
     def _attempt(self, job: _Job) -> Outcome:
         from .sender import INVALID_URL, Outcome
 
@@ -304,7 +334,7 @@ class DeliveryEngine:
             "status": outcome.status,
             "error": outcome.error,
             "detail": outcome.detail,
-            "fault": outcome.fault,
+            "fault": outcome.fault if outcome.fault is not None else job.held_by,
             "next_retry_at": iso(next_due) if next_due is not None else None,
             "subscription_state": state,
         }

@@ -24,6 +24,7 @@ class PendingRetry:
     attempt: int  # the number this attempt will carry (2 for the first retry)
     due: datetime
     first_attempt_at: datetime
+    held_by: int | None = None  # the hold rule that put a first attempt here
     cancelled: bool = field(default=False, repr=False)
 
     @property
@@ -39,12 +40,15 @@ class PendingRetry:
         }
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "notification": self.notification.to_dict(),
             "attempt": self.attempt,
             "due": iso(self.due),
             "first_attempt_at": iso(self.first_attempt_at),
         }
+        if self.held_by is not None:
+            out["held_by"] = self.held_by
+        return out
 
     @classmethod
     def from_dict(cls, data: dict) -> "PendingRetry":
@@ -53,6 +57,7 @@ class PendingRetry:
             attempt=int(data["attempt"]),
             due=parse_instant(data["due"]),
             first_attempt_at=parse_instant(data["first_attempt_at"]),
+            held_by=data.get("held_by"),
         )
 
 

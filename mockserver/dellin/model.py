@@ -13,8 +13,8 @@ from operator import attrgetter
 
 from ..clock import iso, parse_instant
 from ..credentials import same_secret
-from ..errors import DellinError
-from . import codes, rules
+from . import errors as codes, rules
+from .errors import DellinError
 from .orderset import OrderSet
 from .paging import Page, page_of
 
@@ -90,9 +90,12 @@ class Subscription:
 # ---------------------------------------------------------------- checks shared by the API and seeds
 def _check_roles(roles) -> None:
     bad = [r for r in roles if r not in rules.ROLES]
-    if not roles or bad:
-        detail = "orderRoles needs at least one role" if not roles else f"orderRoles has unknown roles: {', '.join(map(str, bad))}"
-        raise DellinError.of(codes.INVALID, detail, ["orderRoles"], valid_values=list(rules.ROLES), bad_values=bad or None)
+    if not roles:
+        raise DellinError.of(codes.MISSING, "orderRoles needs at least one role", ["orderRoles"],
+                             valid_values=list(rules.ROLES))
+    if bad:
+        raise DellinError.of(codes.INVALID_VALUE, f"orderRoles has unknown roles: {', '.join(map(str, bad))}",
+                             ["orderRoles"], valid_values=list(rules.ROLES), bad_values=bad)
     _check_unique(roles, "orderRoles")
 
 
@@ -105,28 +108,35 @@ def _check_unique(values, field_name: str) -> None:
     repeated = list(repeated)
     if repeated:
         raise DellinError.of(
-            codes.DUPLICATE, f"{field_name} repeats {', '.join(map(str, repeated))}", [field_name], bad_values=repeated
+            codes.INVALID_VALUE, f"{field_name} repeats {', '.join(map(str, repeated))}", [field_name], bad_values=repeated
         )
 
 
 def _check_client_state(state) -> None:
     if state not in rules.CLIENT_STATES:
         detail = "state error is set only by the mock" if state == rules.ERROR else f"state {state!r} is not allowed"
-        raise DellinError.of(codes.INVALID, detail, ["state"], valid_values=list(rules.CLIENT_STATES), bad_values=[state])
+        raise DellinError.of(codes.INVALID_VALUE, detail, ["state"], valid_values=list(rules.CLIENT_STATES), bad_values=[state])
 
 
 def _check_order_numbers(numbers, field_name: str = "orderNumbers") -> None:
     if not numbers:
-        raise DellinError.of(codes.INVALID, f"{field_name} needs at least one order number", [field_name])
+        raise DellinError.of(codes.MISSING, f"{field_name} needs at least one order number", [field_name])
     if len(numbers) > rules.MAX_ORDERS_PER_CALL:
         raise DellinError.of(
-            codes.TOO_MANY,
+            codes.LIST_TOO_LONG,
             f"{field_name} has {len(numbers)} order numbers; at most {rules.MAX_ORDERS_PER_CALL} per call",
             [field_name],
         )
-    bad = [n for n in numbers if not isinstance(n, str) or not n]
-    if bad:
-        raise DellinError.of(codes.WRONG_TYPE, f"{field_name} must hold non-empty strings", [field_name], bad_values=bad)
+    mistyped = [n for n in numbers if not isinstance(n, str)]
+    if mistyped:
+        raise DellinError.of(codes.WRONG_TYPE, f"{field_name} must hold strings", [field_name], bad_values=mistyped)
+    malformed = [n for n in numbers if not rules.is_order_number(n)]
+    if malformed:
+        raise DellinError.of(
+            codes.WRONG_FORMAT,
+            f"{field_name} must hold non-empty strings of at most {rules.MAX_ORDER_NUMBER_LENGTH} characters",
+            [field_name], bad_values=[n[:100] for n in malformed],
+        )
     _check_unique(numbers, field_name)
 
 
@@ -263,7 +273,7 @@ class DellinState:
 
     def _check_appkey(self, appkey: str) -> None:
         if appkey not in self.appkeys:
-            raise DellinError.of(codes.UNKNOWN_APPKEY, "appkey is not a registered application key", ["appkey"])
+            raise DellinError.of(codes.BAD_APPKEY, "appkey is not a registered application key / неверный ключ приложения", ["appkey"])
 
     def login(self, appkey: str, login: str, password: str) -> Session:
         self._check_appkey(appkey)
@@ -271,7 +281,7 @@ class DellinState:
         # constant time, and the same work for an unknown login as for a wrong password
         matches = same_secret(user.password if user is not None else "", password)
         if user is None or not user.password or not matches:
-            raise DellinError.of(codes.BAD_CREDENTIALS, "the login or the password is wrong", ["login", "password"])
+            raise DellinError.of(codes.BAD_CREDENTIALS, "the login or the password is wrong / неверный логин или пароль", ["login", "password"])
         session = Session(
             id=self._new_session_id(), login=login, appkey=appkey, expires_at=self._clock.now() + self._session_ttl()
         )
@@ -285,18 +295,18 @@ class DellinState:
         # steer; the id itself is then compared in constant time
         session = self.sessions.get(session_id) if isinstance(session_id, str) else None
         if session is None or not same_secret(session.id, session_id):
-            raise DellinError.of(codes.UNKNOWN_SESSION, "sessionID was never issued; log in first", ["sessionID"])
+            raise DellinError.of(codes.UNKNOWN_SESSION, "sessionID was never issued; log in first / сессия не найдена", ["sessionID"])
         if session.ended:
-            raise DellinError.of(codes.SESSION_ENDED, "sessionID was ended by logout; log in again", ["sessionID"])
+            raise DellinError.of(codes.UNKNOWN_SESSION, "sessionID was ended by logout; log in again / сессия закрыта", ["sessionID"])
         if self._clock.now() >= session.expires_at:
             raise DellinError.of(
                 codes.SESSION_EXPIRED,
-                f"sessionID expired at {iso(session.expires_at)}; log in again",
+                f"sessionID expired at {iso(session.expires_at)}; log in again / время жизни сессии истекло",
                 ["sessionID"],
             )
         if session.appkey is not None and session.appkey != appkey:
             raise DellinError.of(
-                codes.SESSION_OTHER_APPKEY, "sessionID was opened with another appkey", ["appkey", "sessionID"]
+                codes.UNKNOWN_SESSION, "sessionID was opened with another appkey / сессия открыта с другим ключом", ["appkey", "sessionID"]
             )
         return session
 
@@ -317,7 +327,7 @@ class DellinState:
         sub = self.subscriptions.get(sub_id)
         if sub is None or sub.owner != login:
             raise DellinError.of(
-                codes.SUBSCRIPTION_NOT_FOUND, f"no subscription {sub_id} for this user", ["id"], bad_values=[sub_id]
+                codes.NO_SUCH_OBJECT, f"no subscription {sub_id} for this user / подписка не найдена", ["id"], bad_values=[sub_id]
             )
         return sub
 
@@ -329,7 +339,7 @@ class DellinState:
         if event_types is not None:
             if not event_types:
                 raise DellinError.of(
-                    codes.INVALID, "eventTypes must not be empty; leave it out to cover every type", ["eventTypes"]
+                    codes.INVALID_VALUE, "eventTypes must not be empty; leave it out to cover every type", ["eventTypes"]
                 )
             _check_unique(event_types, "eventTypes")
             rules.check_event_types(event_types, self.event_types())
@@ -341,9 +351,11 @@ class DellinState:
         self._checked_settings(url, event_types, order_roles, state)
         if len(self.subscriptions_of(login)) >= rules.MAX_SUBSCRIPTIONS_PER_USER:
             raise DellinError.of(
-                codes.SUBSCRIPTION_LIMIT,
-                f"a user has at most {rules.MAX_SUBSCRIPTIONS_PER_USER} subscriptions; delete one first",
+                codes.LIMIT_REACHED,
+                f"a user has at most {rules.MAX_SUBSCRIPTIONS_PER_USER} subscriptions; delete one first"
+                f" / не более {rules.MAX_SUBSCRIPTIONS_PER_USER} подписок",
                 ["id"],
+                link=codes.WEBHOOK_DOCS,
             )
         sub = Subscription(
             id=self.next_subscription_id,
@@ -373,14 +385,14 @@ class DellinState:
 
     def delete_subscriptions(self, login, ids: list[int]) -> None:
         if not ids:
-            raise DellinError.of(codes.INVALID, "ids needs at least one id", ["ids"])
+            raise DellinError.of(codes.MISSING, "ids needs at least one id", ["ids"])
         if len(ids) > rules.MAX_IDS_PER_DELETE:
-            raise DellinError.of(codes.TOO_MANY, f"at most {rules.MAX_IDS_PER_DELETE} ids per call", ["ids"])
+            raise DellinError.of(codes.LIST_TOO_LONG, f"at most {rules.MAX_IDS_PER_DELETE} ids per call", ["ids"])
         _check_unique(ids, "ids")
         unknown = [i for i in ids if i not in self.subscriptions or self.subscriptions[i].owner != login]
         if unknown:
             raise DellinError.of(
-                codes.SUBSCRIPTION_NOT_FOUND,
+                codes.NO_SUCH_OBJECT,
                 f"no subscription {', '.join(map(str, unknown))} for this user; nothing was deleted",
                 ["ids"],
                 bad_values=unknown,
@@ -405,19 +417,18 @@ class DellinState:
 
     def orders_page(self, login, sub_id: int, *, page: int = 1, per_page: int = rules.PER_PAGE_DEFAULT,
                     order_number: str | None = None) -> tuple[Page, list[str]]:
-        """A page of the subscription's orders, or the check for one number
-        (a list of it or of nothing, paged the same way)."""
+        """A page of the subscription's orders (past the last: an empty page), or
+        the check for one number (a list of it or of nothing, on one page)."""
         sub = self.subscription_of(login, sub_id)
         if not 1 <= per_page <= rules.PER_PAGE_MAX:
             raise DellinError.of(
-                codes.INVALID, f"perPage must be 1 to {rules.PER_PAGE_MAX}", ["perPage"], bad_values=[per_page]
+                codes.INVALID_VALUE, f"perPage must be 1 to {rules.PER_PAGE_MAX}", ["perPage"], bad_values=[per_page]
             )
-        if page < 1:
-            raise DellinError.of(codes.INVALID, "page starts at 1", ["page"], bad_values=[page])
+        page = max(page, 1)  # the docs refuse only a bad perPage: a page below 1 reads as the first (ours)
         if order_number is not None:
+            # only that order is reported (docs), whatever the paging: one page
             found = [order_number] if order_number in sub.orders else []
-            current = page_of(len(found), page, per_page)
-            return current, found
+            return page_of(len(found), 1, per_page), found
         current = page_of(len(sub.orders), page, per_page)
         return current, sub.orders.slice(current.offset, per_page)
 

@@ -30,15 +30,15 @@ WEBHOOKS_UPDATE = _op("dellin.webhooks.update", "/v1/webhooks/update",
                       "Create a subscription (no id) or change one (with id)",
                       "webhooks_update_request", "subscription_response")
 WEBHOOKS_DELETE = _op("dellin.webhooks.delete", "/v1/webhooks/delete", "Delete subscriptions by ids",
-                      "webhooks_delete_request", "state_success_response")
+                      "webhooks_delete_request", "metadata_response")
 WEBHOOKS_LIST = _op("dellin.webhooks.list", "/v1/webhooks", "The user's subscriptions",
                     "session_request", "subscriptions_response")
 WEBHOOKS_GET = _op("dellin.webhooks.get", "/v1/webhooks/<id>", "One subscription",
                    "session_request", "subscription_response")
 ORDERS_ADD = _op("dellin.orders.add", "/v1/webhooks/<id>/orders/add", "Add up to 5 orders to a subscription",
-                 "orders_change_request", "state_success_response")
+                 "orders_change_request", "metadata_response")
 ORDERS_DELETE = _op("dellin.orders.delete", "/v1/webhooks/<id>/orders/delete",
-                    "Remove up to 5 orders from a subscription", "orders_change_request", "state_success_response")
+                    "Remove up to 5 orders from a subscription", "orders_change_request", "metadata_response")
 ORDERS_LIST = _op("dellin.orders.list", "/v1/webhooks/<id>/orders",
                   "A page of a subscription's orders, or a check for one orderNumber",
                   "orders_list_request", "orders_response")

@@ -1,11 +1,8 @@
-"""Page arithmetic for the orders list: 1-based pages, and an empty list
-still has one (empty) page, so ``currentPage <= totalPages`` always holds."""
+"""Page arithmetic for the orders list: 1-based pages; an empty list still has
+one (empty) page, and a page past the last is empty."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from ..errors import DellinError
-from . import codes
 
 
 @dataclass(frozen=True)
@@ -24,7 +21,8 @@ class Page:
 
     @property
     def prev(self) -> int | None:
-        return self.current - 1 if self.current > 1 else None
+        # past the end, the page before is the last one that has items (ours)
+        return min(self.current - 1, self.total_pages) if self.current > 1 else None
 
     def metadata(self) -> dict:
         """The paging keys of the response's metadata (docs' names)."""
@@ -36,15 +34,8 @@ def total_pages(count: int, per_page: int) -> int:
 
 
 def page_of(count: int, page: int, per_page: int) -> Page:
-    """The page ``page`` of ``count`` items; past the last page is an error."""
+    """The page ``page`` of ``count`` items. A page past the last is empty, and
+    says the real ``totalPages`` (the docs refuse only a bad ``perPage``)."""
     if page < 1 or per_page < 1:
         raise ValueError("page and perPage start at 1")
-    pages = total_pages(count, per_page)
-    if page > pages:
-        raise DellinError.of(
-            codes.PAGE_OUT_OF_RANGE,
-            f"page {page} is past the last page: {count} orders at perPage {per_page} make {pages} page(s)",
-            ["page"],
-            bad_values=[page],
-        )
-    return Page(page, per_page, pages)
+    return Page(page, per_page, total_pages(count, per_page))

@@ -11,21 +11,23 @@ from flask import g, request
 
 from ..body import read_object
 from ..clock import dellin_timestamp
-from ..errors import BodyProblem, DellinError, dellin_success
+from ..errors import BodyProblem
 from ..web import respond, runtime
-from . import codes, operations, rules
+from . import errors, operations, rules
+from .errors import DellinError, success as dellin_success
 from .validation import check_body, subscription_id
 
 SUCCESS = {"state": "success"}
 
 _BODY_CODES = {
-    BodyProblem.TOO_LARGE: codes.TOO_LARGE,
-    BodyProblem.CONTENT_TYPE: codes.CONTENT_TYPE,
+    BodyProblem.TOO_LARGE: errors.VALUE_TOO_LONG,
+    BodyProblem.CONTENT_TYPE: errors.CONTENT_TYPE,
 }
 
 
 def body_error(problem: BodyProblem) -> DellinError:
-    return DellinError.of(_BODY_CODES.get(problem.kind, codes.MALFORMED), problem.message, ["body"])
+    """Malformed JSON, bad UTF-8, too deep or not an object: a parse error (docs: HTTP 401)."""
+    return DellinError.of(_BODY_CODES.get(problem.kind, errors.PARSE_ERROR), problem.message, ["body"])
 
 
 def checked_body(operation, mock=None) -> dict:
@@ -83,7 +85,7 @@ def webhooks_delete(state, body, _id, clock):
     ids = [subscription_id(value, "ids") for value in body["ids"]]
     user = state.authenticate(body["appkey"], body["sessionID"])
     state.delete_subscriptions(user.login, ids)
-    return dellin_success(clock, dict(SUCCESS))
+    return dellin_success(clock)  # metadata alone, as the docs' example
 
 
 def webhooks_list(state, body, _id, clock):
@@ -99,13 +101,13 @@ def webhooks_get(state, body, sub_id, clock):
 def orders_add(state, body, sub_id, clock):
     user = state.authenticate(body["appkey"], body["sessionID"])
     state.add_orders(user.login, sub_id, body["orderNumbers"])
-    return dellin_success(clock, dict(SUCCESS))
+    return dellin_success(clock)  # metadata alone, as the docs' example
 
 
 def orders_delete(state, body, sub_id, clock):
     user = state.authenticate(body["appkey"], body["sessionID"])
     state.remove_orders(user.login, sub_id, body["orderNumbers"])
-    return dellin_success(clock, dict(SUCCESS))
+    return dellin_success(clock)  # metadata alone, as the docs' example
 
 
 def orders_list(state, body, sub_id, clock):

@@ -10,12 +10,15 @@ from urllib.parse import SplitResult, urlsplit
 
 import idna
 
-from ..errors import DellinError
-from . import codes
+from . import errors as codes
+from .errors import DellinError
 
 MAX_SUBSCRIPTIONS_PER_USER = 10  # (docs)
 MAX_ORDERS_PER_CALL = 5  # (docs) orderNumbers per orders/add or orders/delete
 MAX_IDS_PER_DELETE = 100  # (ours)
+# waybill, forwarder's order or external order numbers (docs), such as
+# 0000-123456/2024 or ЗАК-123/45: any non-empty string up to a generous length (ours)
+MAX_ORDER_NUMBER_LENGTH = 255
 PER_PAGE_DEFAULT = 100  # (docs)
 PER_PAGE_MAX = 100  # (docs)
 ROLES = ("customer", "sender", "receiver", "payer")  # (docs)
@@ -50,6 +53,10 @@ def directory_types() -> tuple[str, ...]:
     return tuple(row["type"] for row in directory_entries())
 
 
+def is_order_number(value) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_ORDER_NUMBER_LENGTH
+
+
 def check_url(url: str, *, allow_http: bool, own=None) -> None:
     """https, with a host; http too when the mock allows http receivers; never
     the mock's own address (``own``, an OwnAddresses), so no notification can
@@ -59,28 +66,29 @@ def check_url(url: str, *, allow_http: bool, own=None) -> None:
         host = parts.hostname
         _ = parts.port  # reading it raises ValueError on a port out of range
     except ValueError as exc:
-        raise DellinError.of(codes.INVALID, f"url is not a valid URL: {exc}", ["url"], bad_values=[url]) from None
+        raise DellinError.of(codes.WRONG_FORMAT, f"url is not a valid URL: {exc}", ["url"], bad_values=[url]) from None
     scheme = parts.scheme.lower()
     allowed = ["https", "http"] if allow_http else ["https"]
     if scheme not in allowed:
         hint = "" if allow_http or scheme != "http" else " (http is allowed only when the mock runs with allow_http_webhooks)"
         raise DellinError.of(
-            codes.URL_NOT_HTTPS,
+            codes.WRONG_FORMAT,
             f"url must use {' or '.join(allowed)}, not {scheme or 'no scheme'!s}{hint}",
             ["url"],
             valid_values=allowed,
             bad_values=[url],
+            link=codes.WEBHOOK_DOCS,
         )
     if not host:
-        raise DellinError.of(codes.INVALID, "url has no host", ["url"], bad_values=[url])
+        raise DellinError.of(codes.WRONG_FORMAT, "url has no host", ["url"], bad_values=[url])
     if any(ch.isspace() for ch in url):
-        raise DellinError.of(codes.INVALID, "url contains whitespace", ["url"], bad_values=[url])
+        raise DellinError.of(codes.WRONG_FORMAT, "url contains whitespace", ["url"], bad_values=[url])
     problem = _unsendable(url, parts)
     if problem:
-        raise DellinError.of(codes.INVALID, problem, ["url"], bad_values=[url])
+        raise DellinError.of(codes.WRONG_FORMAT, problem, ["url"], bad_values=[url])
     if own is not None and own.reaches_self_url(url):
         raise DellinError.of(
-            codes.INVALID, "url points at the mock itself; a receiver must listen elsewhere", ["url"], bad_values=[url]
+            codes.WRONG_FORMAT, "url points at the mock itself; a receiver must listen elsewhere", ["url"], bad_values=[url]
         )
 
 
@@ -143,9 +151,10 @@ def check_event_types(event_types, directory) -> None:
     unknown = [t for t in event_types if t not in directory]
     if unknown:
         raise DellinError.of(
-            codes.UNKNOWN_EVENT_TYPE,
+            codes.NOT_IN_DIRECTORY,
             f"eventTypes has types that are not in the event-type directory: {', '.join(unknown)}",
             ["eventTypes"],
             valid_values=list(directory),
             bad_values=unknown,
+            link=codes.WEBHOOK_DOCS,
         )

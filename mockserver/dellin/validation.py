@@ -7,18 +7,25 @@ import json
 from functools import lru_cache
 
 from ..body import json_type
-from ..errors import DellinError, DellinProblem
 from ..schemas import format_path
-from . import codes
+from . import errors as codes
+from .errors import DellinError, DellinProblem
 
-# JSON Schema keyword -> our code; anything not listed is an invalid value
+# JSON Schema keyword -> the documented code; anything not listed is a value
+# the parameter does not allow (130008)
 _CODE_BY_KEYWORD = {
     "required": codes.MISSING,
+    "minItems": codes.MISSING,  # an empty required list passes nothing (ours)
     "type": codes.WRONG_TYPE,
-    "additionalProperties": codes.UNKNOWN_PARAMETER,
-    "uniqueItems": codes.DUPLICATE,
-    "maxItems": codes.TOO_MANY,
+    "additionalProperties": codes.INVALID_SET,  # (ours) not a parameter of the method
+    "maxItems": codes.LIST_TOO_LONG,
+    "pattern": codes.WRONG_FORMAT,
+    "minLength": codes.WRONG_FORMAT,
+    "maxLength": codes.WRONG_FORMAT,
+    "format": codes.WRONG_FORMAT,
 }
+# the auth parameters have codes of their own when absent (docs)
+_ABSENT_CODES = {"appkey": codes.NO_APPKEY, "sessionID": codes.NO_SESSION}
 _TYPE_WORDS = {
     "integer": "an integer",
     "string": "a string",
@@ -52,12 +59,12 @@ def check_body(schemas, schema_name: str, body: dict, *, allow_unknown: bool = F
         if error.validator != "type" and tuple(error.absolute_path) in mistyped:
             continue
         for problem in _problems_of(error):
-            if allow_unknown and problem.code == codes.UNKNOWN_PARAMETER:
+            if allow_unknown and problem.code == codes.INVALID_SET:
                 continue
             _merge(problems, problem)
     if problems:
         for problem in problems:
-            if problem.code == codes.UNKNOWN_EVENT_TYPE and event_types is not None:
+            if problem.code == codes.NOT_IN_DIRECTORY and event_types is not None:
                 problem.valid_values = list(event_types())
         raise DellinError(*problems)
 
@@ -71,7 +78,7 @@ def _check_array_sizes(schemas, schema_name: str, body: dict) -> None:
     for name, value in body.items():
         limit = limits.get(name)
         if limit is not None and isinstance(value, list) and len(value) > limit:
-            raise DellinError.of(codes.TOO_MANY, f"{name} has {len(value)} items; at most {limit}", [name])
+            raise DellinError.of(codes.LIST_TOO_LONG, f"{name} has {len(value)} items; at most {limit}", [name])
 
 
 @lru_cache(maxsize=None)
@@ -109,18 +116,24 @@ def _where(path) -> str:
 def _problems_of(error) -> list[DellinProblem]:
     path = list(error.absolute_path)
     keyword = error.validator
-    code = _CODE_BY_KEYWORD.get(keyword, codes.INVALID)
+    code = _CODE_BY_KEYWORD.get(keyword, codes.INVALID_VALUE)
     where = _where(path)
     if keyword == "required":
         missing = [name for name in error.validator_value if name not in error.instance]
         # jsonschema reports each missing name as its own error; merging drops the repeats
-        return [DellinProblem(codes.MISSING, f"{name} is required", [name]) for name in missing]
+        return [
+            DellinProblem(_ABSENT_CODES.get(name, codes.MISSING), f"{name} is required / параметр обязателен", [name])
+            for name in missing
+        ]
+    if keyword == "minLength" and len(path) == 1 and path[0] in _ABSENT_CODES:
+        # an empty appkey or sessionID is none at all
+        return [DellinProblem(_ABSENT_CODES[path[0]], f"{path[0]} is empty", [path[0]])]
     if keyword == "additionalProperties":
         allowed = set(error.schema.get("properties", {}))
         extras = [name for name in error.instance if name not in allowed][:MAX_BAD_VALUES]
         return [
             DellinProblem(
-                codes.UNKNOWN_PARAMETER,
+                codes.INVALID_SET,
                 f"{name} is not a parameter of this method",
                 [name],
                 valid_values=sorted(allowed),
@@ -142,7 +155,8 @@ def _problems_of(error) -> list[DellinProblem]:
     if keyword == "pattern" and path and path[0] == "eventTypes":
         # ill-formed is not in the directory either: the same code as an unknown type
         detail = f"{where}: {_short(error.instance)!r} is not in the event-type directory"
-        return [DellinProblem(codes.UNKNOWN_EVENT_TYPE, detail, ["eventTypes"], bad_values=[_short(error.instance)])]
+        return [DellinProblem(codes.NOT_IN_DIRECTORY, detail, ["eventTypes"], bad_values=[_short(error.instance)],
+                              link=codes.WEBHOOK_DOCS)]
     detail = _value_detail(keyword, error, where)
     bad = [_short(error.instance)] if not isinstance(error.instance, (list, dict)) else None
     return [DellinProblem(code, detail, [_field_of(path)], bad_values=bad)]
@@ -217,20 +231,28 @@ MAX_ID = 2147483647
 
 
 def subscription_id(value, field_name: str = "id") -> int:
-    """An id from an integer or a numeric string (the docs' example sends "2")."""
+    """An id from an integer or a numeric string (the docs' example sends "2").
+
+    Not a number at all is a format error (110001); a number out of range a
+    value the parameter does not allow (130008), as the schema says of both."""
     if isinstance(value, str):
-        if value.isascii() and value.isdigit() and not value.startswith("0") and 1 <= int(value) <= MAX_ID:
-            return int(value)
-    elif isinstance(value, float) and value.is_integer() and 1 <= value <= MAX_ID:
-        return int(value)
+        if not (value.isascii() and value.isdigit() and not value.startswith("0")):
+            raise DellinError.of(
+                codes.WRONG_FORMAT, f"{field_name} must be a positive integer or a numeric string, not {value!r}",
+                [field_name], bad_values=[value[:100]],
+            )
+        number = int(value) if len(value) <= 10 else MAX_ID + 1
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
     elif isinstance(value, int) and not isinstance(value, bool):
-        if 1 <= value <= MAX_ID:
-            return value
+        number = value
     else:
         raise DellinError.of(
             codes.WRONG_TYPE, f"{field_name} must be an integer or a numeric string, not {json_type(value)}", [field_name]
         )
-    raise DellinError.of(
-        codes.INVALID, f"{field_name} must be a positive integer up to {MAX_ID}, not {value!r}", [field_name],
-        bad_values=[value],
-    )
+    if not 1 <= number <= MAX_ID:
+        raise DellinError.of(
+            codes.INVALID_VALUE, f"{field_name} must be a positive integer up to {MAX_ID}, not {value!r}", [field_name],
+            bad_values=[value],
+        )
+    return number

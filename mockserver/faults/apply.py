@@ -11,12 +11,12 @@ from __future__ import annotations
 import time
 
 from flask import Response, current_app, g, request
-from waitress.channel import ClientDisconnected
 
-from ..apis import ADMIN, DELLIN, NAVIXY
+from ..apis import ADMIN
 from ..body import parse_json, raw_body
-from ..errors import BodyProblem, DellinError, NavixyError
-from ..web import respond, runtime
+from ..connection_drop import DROP_ENVIRON
+from ..errors import BodyProblem, profile_for
+from ..web import respond, respond_error, runtime
 from .rules import Call
 
 FAULT_HEADER = "X-Mock-Fault"
@@ -33,12 +33,13 @@ CLIENT_READ_TIMEOUT_ENVIRON = "mockserver.client_read_timeout"
 CLIENT_GAVE_UP_ENVIRON = "mockserver.client_gave_up"
 
 
-class ConnectionDropped(ClientDisconnected):
+class ConnectionDropped(Exception):
     """Raised while the response is being sent, before any byte goes out.
 
-    Under waitress (a subclass of its ``ClientDisconnected``) the server closes
-    the socket without answering; under the Flask test client the exception
-    reaches the caller."""
+    A real server never gets that far: the call is marked with
+    ``DROP_ENVIRON`` and the server's adapter closes the connection (see
+    ``server_granian``, ``server_waitress``). Under the Flask test client and
+    the interceptor the exception reaches the caller."""
 
 
 def _read_body():
@@ -104,9 +105,8 @@ def _answer(rule: dict):
     respond_with = rule["respond"]
     headers = {FAULT_HEADER: str(rule["id"]), **respond_with.get("headers", {})}
     if "error" in respond_with:
-        error = _api_error(g.api, respond_with["error"], rule["id"])
-        clock = runtime().clock
-        return respond(error.body(clock), error.http_status, headers=headers)
+        error = profile_for(g.api).injected(respond_with["error"], f"injected by fault rule {rule['id']}")
+        return respond_error(error, headers=headers)
     body = respond_with.get("body", "")
     if isinstance(body, str):
         g.response_body = body
@@ -119,20 +119,13 @@ def _answer(rule: dict):
     return response
 
 
-def _api_error(api: str, code: int, rule_id: int):
-    if api == NAVIXY:
-        return NavixyError(code)
-    if api == DELLIN:
-        return DellinError.of(code, f"injected by fault rule {rule_id}")
-    raise ValueError(f"fault rule {rule_id}: no error envelope for api {api!r}")
-
-
 def _dropped(rule: dict):
     def body():
         raise ConnectionDropped(f"fault rule {rule['id']} dropped the connection")
         yield b""  # a generator: nothing runs until the server starts sending
 
     g.response_body = None
+    request.environ[DROP_ENVIRON] = True
     response = current_app.response_class(body(), status=DROPPED_STATUS, mimetype="application/json")
     response.headers[FAULT_HEADER] = str(rule["id"])
     return response

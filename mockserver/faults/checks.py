@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from ..apis import ADMIN
 from ..clock import parse_duration
-from ..errors import dellin_codes, navixy_codes
+from ..errors import profile_for
 from ..registry import OPERATIONS, operation_by_name
 from ..scenario.matcher import pattern_problems
 from ..schemas import default_schemas
+from .rules import CHAOS_WEBHOOK_KEYS
 
 FAULT_SCHEMA = "scenario/fault.schema.json"
 REQUEST_ACTIONS = ("respond", "delay_ms", "drop_connection")
@@ -19,6 +20,15 @@ SERVER_OWNED_HEADERS = frozenset({
     "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
     "te", "trailer", "trailers", "transfer-encoding", "upgrade", "content-length",
 })
+
+
+def _duration_problems(value, where: str) -> list[tuple[str, str]]:
+    try:
+        if parse_duration(value) <= 0:
+            raise ValueError("must be longer than 0 seconds")
+    except ValueError as exc:
+        return [(where, str(exc))]
+    return []
 
 
 def rule_problems(rule, path: str = "") -> list[tuple[str, str]]:
@@ -46,6 +56,13 @@ def _semantic_problems(rule: dict, path: str) -> list[tuple[str, str]]:
         hook = rule["webhook"]
         if "status" in hook and hook.get("timeout"):
             out.append((at("webhook"), "give either status or timeout, not both"))
+        chaos = [k for k in CHAOS_WEBHOOK_KEYS if k in hook]
+        failure = [k for k in ("fail", "status", "timeout") if k in hook]
+        if len(chaos) > 1 or (chaos and failure):
+            out.append((at("webhook"), f"a webhook rule fails deliveries (fail, status, timeout) or plays one trick "
+                                       f"on them (duplicate or hold), not {' and '.join(chaos + failure)}"))
+        if "hold" in hook:
+            out.extend(_duration_problems(hook["hold"], at("webhook.hold")))
         return out
     if "when" not in rule:
         out.append((path, "a rule needs when (for API calls) or webhook (for deliveries)"))
@@ -55,11 +72,12 @@ def _semantic_problems(rule: dict, path: str) -> list[tuple[str, str]]:
     if "respond" in rule and rule.get("drop_connection"):
         out.append((path, "respond and drop_connection cannot go together"))
     if "rate_limit" in rule:
-        try:
-            if parse_duration(rule["rate_limit"]["per"]) <= 0:
-                raise ValueError("the window must be longer than 0 seconds")
-        except ValueError as exc:
-            out.append((at("rate_limit.per"), str(exc)))
+        out.extend(_duration_problems(rule["rate_limit"]["per"], at("rate_limit.per")))
+    delay = rule.get("delay_ms")
+    if isinstance(delay, dict) and "min" in delay and delay["min"] > delay["max"]:
+        out.append((at("delay_ms"), f"min ({delay['min']}) must be at most max ({delay['max']})"))
+    if isinstance(delay, dict) and "lognormal" in delay and delay["lognormal"]["median"] <= 0:
+        out.append((at("delay_ms.lognormal.median"), "the median must be above 0 ms"))
     when = rule["when"]
     api = when.get("api")
     if "operation" in when:
@@ -97,12 +115,11 @@ def _header_problems(headers: dict, where: str) -> list[tuple[str, str]]:
 
 
 def _error_code_problems(code: int, api: str | None, where: str) -> list[tuple[str, str]]:
-    tables = {"navixy": navixy_codes, "dellin": dellin_codes}
-    if api not in tables:
+    if api is None or api == ADMIN:
         return [(where, "an API error code needs when.api or when.operation (navixy or dellin) to pick the envelope")]
-    codes = tables[api]()
-    if code not in codes:
-        return [(where, f"{api} does not document error code {code}; documented: {', '.join(map(str, sorted(codes)))}")]
+    profile = profile_for(api)
+    if code not in profile.codes():
+        return [(where, profile.unknown_code_message(code))]
     return []
 
 

@@ -11,13 +11,25 @@ API's own envelope), ``respond: {status, body}`` (raw), ``delay_ms`` and/or
 ``drop_connection: true``. ``rate_limit: {calls: N, per: "1m"}`` narrows a
 request rule to the calls over a limit: the rule lets N matching calls through
 in any window of that length on the mock clock, and fires on the ones beyond.
-A webhook rule is ``webhook: {url, fail, status | timeout}``. Only the first
-live rule that matches a call fires.
+A webhook rule either fails deliveries to its url (``webhook: {url, fail,
+status | timeout}``) or plays the network's tricks on them: ``duplicate:
+true`` sends a delivered notification a second time, ``hold: "5m"`` holds a
+first attempt back for a random while (up to that long, on the mock clock),
+so that later notifications overtake it. Only the first live rule that
+matches a call fires.
+
+Chaos: ``probability: p`` makes a matching rule fire on that share of its
+matches (one that does not fire lets the next rule match), and ``delay_ms``
+may be a range ``{min, max}`` or ``{lognormal: {median, sigma}}``. Every
+random choice comes from one generator per rule set, seeded by ``seed``, so
+the same seed and the same calls give the same faults.
 """
 from __future__ import annotations
 
 import copy
 import itertools
+import math
+import random
 import threading
 from collections import deque
 from dataclasses import dataclass, field
@@ -29,11 +41,22 @@ from ..scenario.matcher import matches
 
 
 
+MAX_DELAY_MS = 120_000  # the schema's bound on a fixed delay_ms, also the cap of a drawn one
+CHAOS_WEBHOOK_KEYS = ("duplicate", "hold")
+
+
+def new_seed() -> int:
+    """A seed for a run that named none; shown with the rules so that it can be replayed."""
+    return random.SystemRandom().randrange(2**32)
+
+
 class FaultRules:
-    def __init__(self, rules=()):
+    def __init__(self, rules=(), seed: int | None = None):
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._rules: list[dict] = []
+        self.seed = new_seed() if seed is None else seed
+        self._random = random.Random(self.seed)  # every random choice, drawn under the lock
         for rule in rules:
             self.add(rule)
 
@@ -61,31 +84,67 @@ class FaultRules:
         return {"id": entry["id"], **copy.deepcopy(entry["rule"]), "fired": entry["fired"]}
 
     def _take(self, predicate, at: datetime | None = None) -> dict | None:
-        """The first live rule that matches; counts it as fired."""
+        """The first live rule that matches and fires; counts it as fired.
+        A drawn delay is fixed in the rule returned."""
         with self._lock:
             for entry in self._rules:
                 rule = entry["rule"]
                 limit = _limit(rule)
                 if limit is not None and entry["fired"] >= limit:
                     continue
-                if predicate(rule) and ("rate_limit" not in rule or _over_rate_limit(entry, at)):
-                    entry["fired"] += 1
-                    return {"id": entry["id"], **rule}
+                if not predicate(rule) or ("rate_limit" in rule and not _over_rate_limit(entry, at)):
+                    continue
+                if "probability" in rule and self._random.random() >= rule["probability"]:
+                    continue
+                entry["fired"] += 1
+                fired = {"id": entry["id"], **rule}
+                if isinstance(rule.get("delay_ms"), dict):
+                    fired["delay_ms"] = self._drawn_delay(rule["delay_ms"])
+                return fired
         return None
 
+    def _drawn_delay(self, spec: dict) -> int:
+        if "lognormal" in spec:
+            shape = spec["lognormal"]
+            drawn = self._random.lognormvariate(math.log(shape["median"]), shape["sigma"])
+            return min(MAX_DELAY_MS, round(drawn))
+        return self._random.randint(spec["min"], spec["max"])
+
     def request_fault(self, call: "Call") -> dict | None:
-        """The first live request rule that matches ``call``; counted as fired."""
+        """The first live request rule that matches ``call`` and fires; counted as fired."""
         return self._take(lambda rule: "when" in rule and call_matches(rule["when"], call), call.at)
 
     def webhook_failure(self, url: str) -> dict | None:
         """How a delivery to ``url`` must fail, or None: ``{"status": N}`` or ``{"timeout": True}``."""
-        fired = self._take(lambda rule: "webhook" in rule and rule["webhook"].get("url") == url)
+        fired = self._take(lambda rule: _webhook_rule(rule, url) and not _chaos_webhook(rule))
         if fired is None:
             return None
         hook = fired["webhook"]
         if hook.get("timeout"):
             return {"timeout": True, "fault": fired["id"]}
         return {"status": int(hook.get("status", 500)), "fault": fired["id"]}
+
+    def webhook_duplicate(self, url: str) -> int | None:
+        """The id of the rule that sends a delivered notification to ``url`` once more, or None."""
+        fired = self._take(lambda rule: _webhook_rule(rule, url) and rule["webhook"].get("duplicate"))
+        return None if fired is None else fired["id"]
+
+    def webhook_hold(self, url: str) -> tuple[int, int] | None:
+        """(seconds, rule id) to hold a first attempt to ``url`` back, or None."""
+        fired = self._take(lambda rule: _webhook_rule(rule, url) and "hold" in rule["webhook"])
+        if fired is None:
+            return None
+        with self._lock:
+            longest = max(1, int(parse_duration(fired["webhook"]["hold"])))
+            return self._random.randint(1, longest), fired["id"]
+
+
+def _webhook_rule(rule: dict, url: str) -> bool:
+    return "webhook" in rule and rule["webhook"].get("url") == url
+
+
+def _chaos_webhook(rule: dict) -> bool:
+    return any(key in rule["webhook"] for key in CHAOS_WEBHOOK_KEYS)
 
 
 def _over_rate_limit(entry: dict, at: datetime | None) -> bool:
@@ -110,7 +169,7 @@ def _limit(rule: dict) -> int | None:
     if "times" in rule:
         return int(rule["times"])
     hook = rule.get("webhook")
-    if hook is not None and hook.get("fail", "always") != "always":
+    if hook is not None and not _chaos_webhook(rule) and hook.get("fail", "always") != "always":
         return int(hook["fail"])
     return None
 

@@ -5,7 +5,8 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
-from ..errors import NavixyError
+from . import errors as codes
+from .errors import NavixyError
 
 HASH_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 DELIVERY_FEATURE = "delivery"
@@ -73,21 +74,21 @@ class NavixyState:
 
     def user(self, hash_: str) -> NavixyUser:
         if not isinstance(hash_, str) or not HASH_PATTERN.match(hash_):
-            raise NavixyError(3)
+            raise NavixyError(codes.WRONG_HASH)
         user = self.users.get(hash_)
         if user is None:
-            raise NavixyError(4)
+            raise NavixyError(codes.USER_NOT_FOUND)
         return user
 
     def create_delivery_session(self, hash_: str) -> str:
         """Checks in the documented order: hash, rights, tariff, demo."""
         user = self.user(hash_)
         if not user.may_create_delivery_session():
-            raise NavixyError(13)
+            raise NavixyError(codes.OPERATION_NOT_PERMITTED)
         if DELIVERY_FEATURE not in user.tariff_features:
-            raise NavixyError(236)
+            raise NavixyError(codes.TARIFF_RESTRICTION)
         if user.demo and user.delivery_session is not None:
-            raise NavixyError(101)
+            raise NavixyError(codes.DEMO_MODE)
         key = self._new_key()
         # a new key replaces the old one, so old links stop working
         user.delivery_session = key
@@ -96,5 +97,5 @@ class NavixyState:
     def read_delivery_session(self, hash_: str) -> str:
         user = self.user(hash_)
         if user.delivery_session is None:
-            raise NavixyError(201)
+            raise NavixyError(codes.NOT_FOUND_IN_DATABASE)
         return user.delivery_session

@@ -4,8 +4,10 @@ from __future__ import annotations
 from flask import g, request
 
 from ..body import read_object
-from ..errors import BodyProblem, NavixyError, navixy_success
+from ..errors import BodyProblem
 from ..web import respond, runtime
+from . import errors as codes
+from .errors import NavixyError, success as navixy_success
 from . import operations
 
 AUTH_SCHEME = "NVX "
@@ -13,8 +15,8 @@ AUTH_SCHEME = "NVX "
 
 def body_error(problem: BodyProblem) -> NavixyError:
     if problem.kind == BodyProblem.TOO_LARGE:
-        return NavixyError(9)
-    return NavixyError(5, errors=[{"parameter": "body", "error": problem.message}])
+        return NavixyError(codes.TOO_LARGE_REQUEST)
+    return NavixyError(codes.WRONG_REQUEST_FORMAT, errors=[{"parameter": "body", "error": problem.message}])
 
 
 def request_params(mock=None) -> dict:
@@ -44,8 +46,8 @@ def checked_hash(params: dict, operation, mock=None) -> str:
     if mock.config.validate_requests:
         for problem in mock.schemas.problems(operation.request_schema, params):
             if problem.validator == "type":
-                raise NavixyError(7, errors=[{"parameter": problem.field or "body", "error": problem.message}])
-            raise NavixyError(3)
+                raise NavixyError(codes.INVALID_PARAMETERS, errors=[{"parameter": problem.field or "body", "error": problem.message}])
+            raise NavixyError(codes.WRONG_HASH)
     return params.get("hash")
 
 

@@ -68,6 +68,7 @@ def _action_problems(step: dict, where: str) -> list[tuple[str, str]]:
     for key in ("json", "headers"):
         if key in expect:
             out.extend(pattern_problems(expect[key], f"{where}.expect.{key}"))
+    out.extend(_retired_code_problems(step, where))
     if "expect_state" in step:
         state = step["expect_state"]
         targets = [k for k in ("dellin_subscription", "navixy_user", "match") if k in state]
@@ -79,6 +80,29 @@ def _action_problems(step: dict, where: str) -> list[tuple[str, str]]:
     if len(bodies) > 1:
         out.append((f"{where}.request", f"give one body, not {' and '.join(bodies)}"))
     return out
+
+
+def _retired_code_problems(step: dict, where: str) -> list[tuple[str, str]]:
+    """A Dellin step that still expects one of the codes the mock used before
+    Dellin's documented table: named, with the code that replaces it."""
+    from ..dellin.errors import retired_code, unknown_code_message
+    from ..errors import DELLIN
+    from ..apis import api_for_path
+
+    request, expect = step.get("request"), step.get("expect")
+    if not isinstance(request, dict) or not isinstance(expect, dict) or not isinstance(expect.get("json"), dict):
+        return []
+    path = request.get("path")
+    if not isinstance(path, str) or api_for_path(path) != DELLIN:
+        return []
+    problems = expect["json"].get("errors")
+    if not isinstance(problems, list):
+        return []
+    return [
+        (f"{where}.expect.json.errors[{index}].code", unknown_code_message(problem["code"]))
+        for index, problem in enumerate(problems)
+        if isinstance(problem, dict) and retired_code(problem.get("code")) is not None
+    ]
 
 
 def state_problems(state: dict, clock_start) -> list[tuple[str, str]]:

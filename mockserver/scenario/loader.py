@@ -112,6 +112,13 @@ class _Loader(yaml.SafeLoader):
     before anything is built."""
 
 
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The same on libyaml's C parser, where PyYAML has it: several times
+    faster, which start-up feels. Text it refuses is read again by the pure
+    Python parser, which alone words the problem (and takes a few escapes,
+    such as a lone surrogate's, that the checks below then name)."""
+
+
 def _mark(error: yaml.YAMLError) -> str:
     mark = getattr(error, "problem_mark", None)
     problem = getattr(error, "problem", None) or str(error)
@@ -198,19 +205,29 @@ def parse_text(text: str, origin: str):
     """YAML (or JSON, which is YAML) text to JSON values, defensively."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise ScenarioError(origin, [f"larger than the limit of {MAX_FILE_BYTES // (1024 * 1024)} MiB; refused"])
-    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        _check_nodes(node)
-        return _jsonable(loader.construct_document(node))
+        if _FastLoader is not _Loader:
+            try:
+                return _read(text, _FastLoader)
+            except yaml.YAMLError:
+                pass
+        return _read(text, _Loader)
     except ScenarioError as exc:
         raise ScenarioError(origin, exc.problems) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(origin, [f"not valid YAML: {_mark(exc)}"]) from None
     except RecursionError:
         raise ScenarioError(origin, ["nested too deeply"]) from None
+
+
+def _read(text: str, loader_class):
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_nodes(node)
+        return _jsonable(loader.construct_document(node))
     finally:
         loader.dispose()
 

@@ -88,8 +88,8 @@ class AdminClient:
             return False
         return bool(health.get("target_admin", True))
 
-    def reset(self) -> None:
-        self.call("POST", "/reset")
+    def reset(self, seed: int | None = None) -> None:
+        self.call("POST", "/reset", json={"seed": seed} if seed is not None else None)
 
     def load_scenario(self, document: dict) -> dict:
         return self.call("POST", "/scenarios", json=document)

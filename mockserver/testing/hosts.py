@@ -45,21 +45,18 @@ def api_for_host(host: str) -> str | None:
 
 
 def foreign_path(api: str | None, path: str) -> tuple[int, dict] | None:
-    """A 404 (status, body) in the API's envelope for a path that API does not have.
+    """The API's "not found" answer (status, body) for a path that API does not have.
 
     For an external mock, answered here: sent on, such a call would reach the
     other API. (In process, the app answers it itself: see ``HostGuard``.) The
     rule is the app's own: the API a path belongs to must be the host's."""
     from ..clock import Clock
-    from ..errors import DellinError, NavixyError
+    from ..errors import profile_for
     from ..apis import api_for_path
 
     if api is None or api_for_path(path) == api:
         return None
-    if api == NAVIXY:
-        error = NavixyError(111)
-        return error.http_status, error.body()
-    error = DellinError.of(1005, f"no such endpoint: {path}")
+    error = profile_for(api).not_found("", path)
     return error.http_status, error.body(Clock())
 
 

@@ -78,8 +78,9 @@ class Mock:
         return self.server.dellin_url
 
     # ------------------------------------------------------------ lifecycle
-    def reset(self) -> None:
+    def reset(self, seed: int | None = None) -> None:
         """Back to the loaded scenario's initial state: state, clock, journal, faults, deliveries.
+        ``seed`` reseeds the fault rules' random choices.
 
         An in-process server is reset by a direct call to what ``POST
         /__mock/reset`` runs; an external one through the admin API.
@@ -87,19 +88,23 @@ class Mock:
         if self.server.app is not None:
             from ..app import runtime_of
 
-            runtime_of(self.server.app).reset()
+            runtime_of(self.server.app).reset(seed=seed)
         else:
-            self.admin.reset()
+            self.admin.reset(seed=seed)
 
-    def prepare(self, scenario=None, search_from: Path | None = None) -> "Mock":
-        """What the fixture does before each test: the marker's scenario, else the base one, reset."""
+    def prepare(self, scenario=None, search_from: Path | None = None, seed: int | None = None) -> "Mock":
+        """What the fixture does before each test: the marker's scenario, else the base one, reset
+        (with the marker's seed, if it gives one)."""
         self.search_from = search_from
         if scenario is not None:
             self.load_scenario(scenario)
         elif self.server.base_scenario_dirty:
             self.load_scenario(BASE_SCENARIO)
         else:
-            self.reset()
+            self.reset(seed=seed)
+            return self
+        if seed is not None:
+            self.reset(seed=seed)
         return self
 
     @contextlib.contextmanager

@@ -38,9 +38,9 @@ def test_a_new_session_works_for_the_webhook_api(client):
 @pytest.mark.parametrize(
     "appkey, login_, password, code, fields",
     [
-        ("ffffffff-0000-0000-0000-000000000000", LOGIN, PASSWORD, 2001, ["appkey"]),
-        (APPKEY, LOGIN, "wrong", 2002, ["login", "password"]),
-        (APPKEY, "nobody@info.ru", PASSWORD, 2002, ["login", "password"]),
+        ("ffffffff-0000-0000-0000-000000000000", LOGIN, PASSWORD, 101002, ["appkey"]),
+        (APPKEY, LOGIN, "wrong", 101006, ["login", "password"]),
+        (APPKEY, "nobody@info.ru", PASSWORD, 101006, ["login", "password"]),
     ],
 )
 def test_login_errors(client, appkey, login_, password, code, fields):
@@ -54,8 +54,8 @@ def test_login_checks_its_parameters(client):
     response = client.post(LOGIN_PATH, json={"appkey": APPKEY, "login": 5})
     assert response.status_code == 400
     assert {(e["code"], tuple(e["fields"])) for e in response.json["errors"]} == {
-        (1011, ("login",)),
-        (1010, ("password",)),
+        (110002, ("login",)),
+        (110003, ("password",)),
     }
 
 
@@ -73,18 +73,18 @@ def test_logout_ends_the_session(client):
     assert response.json["data"] == {"state": "success"}
     for path in (INFO_PATH, LOGOUT_PATH, "/v1/webhooks"):
         again = client.post(path, json={"appkey": APPKEY, "sessionID": session})
-        assert (again.status_code, codes_of(again)) == (401, [2004])
+        assert (again.status_code, codes_of(again)) == (401, [101005])
 
 
 def test_unknown_session(client):
     response = client.post("/v1/webhooks", json={"appkey": APPKEY, "sessionID": str(uuid.uuid4())})
-    assert (response.status_code, codes_of(response)) == (401, [2003])
+    assert (response.status_code, codes_of(response)) == (401, [101005])
     assert first_error(response)["fields"] == ["sessionID"]
 
 
 def test_unknown_appkey_is_checked_before_the_session(client):
     response = client.post("/v1/webhooks", json={"appkey": "nope", "sessionID": "nope"})
-    assert codes_of(response) == [2001]
+    assert codes_of(response) == [101002]
 
 
 def test_sessions_expire_on_the_mock_clock(app, client, runtime):
@@ -93,10 +93,10 @@ def test_sessions_expire_on_the_mock_clock(app, client, runtime):
     assert client.post(INFO_PATH, json={"appkey": APPKEY, "sessionID": session}).status_code == 200
     runtime.advance_clock(1)
     response = client.post(INFO_PATH, json={"appkey": APPKEY, "sessionID": session})
-    assert (response.status_code, codes_of(response)) == (401, [2005])
+    assert (response.status_code, codes_of(response)) == (401, [101004])
     # the seeded session expires 30 days after the state was loaded
     seeded = client.post("/v1/webhooks", json={"appkey": APPKEY, "sessionID": SESSION})
-    assert codes_of(seeded) == [2005]
+    assert codes_of(seeded) == [101004]
     # and a fresh login works again
     assert login(client).status_code == 200
 
@@ -107,7 +107,7 @@ def test_session_lifetime_is_configurable():
     client = app.test_client()
     session = login(client).json["data"]["sessionID"]
     runtime_of(app).advance_clock(60)
-    assert codes_of(client.post(INFO_PATH, json={"appkey": APPKEY, "sessionID": session})) == [2005]
+    assert codes_of(client.post(INFO_PATH, json={"appkey": APPKEY, "sessionID": session})) == [101004]
 
 
 def test_a_session_is_bound_to_the_appkey_it_was_opened_with():
@@ -117,7 +117,7 @@ def test_a_session_is_bound_to_the_appkey_it_was_opened_with():
     client = app.test_client()
     session = login(client).json["data"]["sessionID"]
     response = client.post("/v1/webhooks", json={"appkey": second, "sessionID": session})
-    assert (response.status_code, codes_of(response)) == (401, [2006])
+    assert (response.status_code, codes_of(response)) == (401, [101005])
     # a seeded session is usable with any listed appkey
     assert client.post("/v1/webhooks", json={"appkey": second, "sessionID": SESSION}).status_code == 200
 
@@ -128,7 +128,7 @@ def test_a_user_without_password_cannot_log_in():
     app = create_app(scenario=scenario)
     app.test_client_class = ContractClient
     response = login(app.test_client(), login_="nopass@info.ru", password="x")
-    assert codes_of(response) == [2002]
+    assert codes_of(response) == [101006]
 
 
 def test_session_state_round_trips_through_a_dump(app, client, runtime):
@@ -136,4 +136,4 @@ def test_session_state_round_trips_through_a_dump(app, client, runtime):
     client.post(LOGOUT_PATH, json={"appkey": APPKEY, "sessionID": SESSION})
     runtime.replace_state(runtime.dump_state())
     assert client.post(INFO_PATH, json={"appkey": APPKEY, "sessionID": session}).status_code == 200
-    assert codes_of(client.post(INFO_PATH, json={"appkey": APPKEY, "sessionID": SESSION})) == [2004]
+    assert codes_of(client.post(INFO_PATH, json={"appkey": APPKEY, "sessionID": SESSION})) == [101005]

@@ -28,7 +28,7 @@ def test_fifty_threads_creating_for_one_user_leave_exactly_ten(live_server, runt
     created = [body["data"]["id"] for status, body in results if status == 200]
     refused = [body["errors"][0]["code"] for status, body in results if status != 200]
     assert len(created) == 8 and len(set(created)) == 8
-    assert refused == [3002] * 42
+    assert refused == [110010] * 42
     with requests.Session() as http:
         status, body = post(http, live_server.url + "/v1/webhooks")
     assert status == 200

@@ -7,7 +7,7 @@ from mockserver.clock import Clock
 from mockserver.config import MockConfig
 from mockserver.dellin.model import DellinSeedError, DellinState, Subscription
 from mockserver.dellin.orderset import BLOCK, OrderSet
-from mockserver.errors import DellinError
+from mockserver.dellin.errors import DellinError
 
 from .helpers import APPKEY, SESSION
 
@@ -113,7 +113,7 @@ def test_seeded_sessions_expire_after_the_lifetime_from_load():
     clock.advance(10)
     with pytest.raises(DellinError) as info:
         s.authenticate(APPKEY, SESSION)
-    assert info.value.problems[0].code == 2005
+    assert info.value.problems[0].code == 101004
 
 
 # ---------------------------------------------------------------- the order set
@@ -188,7 +188,7 @@ def test_an_empty_appkey_list_accepts_none():
     s = state({"appkeys": [], "users": [{"login": "a@info.ru", "password": "p"}]})
     with pytest.raises(DellinError) as caught:
         s.login("00000000-0000-0000-0000-000000000000", "a@info.ru", "p")
-    assert caught.value.problems[0].code == 2001
+    assert caught.value.problems[0].code == 101002
 
 
 def test_id_less_subscriptions_start_at_a_given_next_id():

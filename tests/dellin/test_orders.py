@@ -15,13 +15,14 @@ def remove(calls, sub_id, *numbers):
     return calls.post(f"/v1/webhooks/{sub_id}/orders/delete", orderNumbers=list(numbers))
 
 
-def test_add_and_delete_answer_success_and_keep_insertion_order(dellin):
+def test_add_and_delete_answer_metadata_alone_and_keep_insertion_order(dellin):
     response = add(dellin, 2, "100", "101", "102")
     assert response.status_code == 200
-    assert response.json["data"] == {"state": "success"}
+    # the docs' example: {"metadata": {"status": 200, "generated_at": ...}} and nothing else
+    assert response.json == {"metadata": {"status": 200, "generated_at": "2024-06-01 09:00:00"}}
     assert dellin.all_orders(2) == ["8216702228554", "100", "101", "102"]
     response = remove(dellin, 2, "101")
-    assert response.json["data"] == {"state": "success"}
+    assert response.json == {"metadata": {"status": 200, "generated_at": "2024-06-01 09:00:00"}}
     assert dellin.all_orders(2) == ["8216702228554", "100", "102"]
 
 
@@ -43,7 +44,7 @@ def test_five_orders_per_call_and_not_six(dellin, runtime, action):
     assert action(dellin, 3, *five).status_code == 200
     before = runtime.dump_state()
     response = action(dellin, 3, *five, "1005")
-    assert (response.status_code, codes_of(response)) == (400, [1015])
+    assert (response.status_code, codes_of(response)) == (400, [110006])
     assert first_error(response)["fields"] == ["orderNumbers"]
     assert runtime.dump_state() == before
 
@@ -51,15 +52,14 @@ def test_five_orders_per_call_and_not_six(dellin, runtime, action):
 @pytest.mark.parametrize(
     "numbers, code",
     [
-        ([], 1012),
-        ("8216702228554", 1011),
-        ([8216702228554], 1011),
-        ([None], 1011),
-        (["ok", ["nested"]], 1011),
-        (["1", "1"], 1014),
-        ([""], 1012),
-        (["has space"], 1012),
-        (["x" * 65], 1012),
+        ([], 110003),
+        ("8216702228554", 110002),
+        ([8216702228554], 110002),
+        ([None], 110002),
+        (["ok", ["nested"]], 110002),
+        (["1", "1"], 130008),
+        ([""], 110001),
+        (["x" * 256], 110001),
     ],
 )
 @pytest.mark.parametrize("path", ["add", "delete"])
@@ -74,19 +74,21 @@ def test_bad_order_numbers_change_nothing(dellin, runtime, numbers, code, path):
 
 def test_order_number_typo_is_an_unknown_parameter(dellin):
     response = dellin.post("/v1/webhooks/2/orders/add", orderNumber=["1"])
-    assert sorted(codes_of(response)) == [1010, 1013]
+    assert sorted(codes_of(response)) == [110003, 110008]
 
 
 def test_unknown_subscription_in_the_path(dellin):
     for path in ("/v1/webhooks/77/orders", "/v1/webhooks/77/orders/add", "/v1/webhooks/77/orders/delete"):
         response = dellin.post(path, orderNumbers=["1"]) if path.endswith(("add", "delete")) else dellin.post(path)
-        assert (response.status_code, codes_of(response)) == (404, [3001])
+        # 110007 "Объект не существует" is HTTP 400 in the docs' table
+        assert (response.status_code, codes_of(response)) == (400, [110007])
 
 
-@pytest.mark.parametrize("path_id", ["abc", "0", "-1", "01", "99999999999999999999"])
-def test_malformed_path_id(dellin, path_id):
+@pytest.mark.parametrize("path_id, code", [("abc", 110001), ("0", 110001), ("-1", 110001), ("01", 110001),
+                                           ("2147483648", 130008), ("99999999999999999999", 130008)])
+def test_malformed_path_id(dellin, path_id, code):
     response = dellin.post(f"/v1/webhooks/{path_id}/orders")
-    assert (response.status_code, codes_of(response)) == (400, [1012])
+    assert (response.status_code, codes_of(response)) == (400, [code])
     assert first_error(response)["fields"] == ["id"]
 
 
@@ -101,7 +103,8 @@ def test_order_number_check_gives_the_number_or_nothing(dellin):
     assert missing.json["orders"] == []
 
 
-@pytest.mark.parametrize("value, code", [(8216702228554, 1011), (["8216702228554"], 1011), ("", 1012)])
+@pytest.mark.parametrize("value, code", [(8216702228554, 110002), (["8216702228554"], 110002), ("", 110001),
+                                         ("x" * 256, 110001)])
 def test_order_number_check_types(dellin, value, code):
     response = dellin.post("/v1/webhooks/2/orders", orderNumber=value)
     assert codes_of(response) == [code]
@@ -153,20 +156,15 @@ def test_per_page_edges_that_are_allowed(filled, per_page, pages):
 @pytest.mark.parametrize(
     "params, code, field",
     [
-        ({"perPage": 0}, 1012, "perPage"),
-        ({"perPage": 101}, 1012, "perPage"),
-        ({"perPage": -5}, 1012, "perPage"),
-        ({"perPage": "10"}, 1011, "perPage"),
-        ({"perPage": 10.5}, 1011, "perPage"),
-        ({"perPage": None}, 1011, "perPage"),
-        ({"page": 0}, 1012, "page"),
-        ({"page": -1}, 1012, "page"),
-        ({"page": 10**30}, 1012, "page"),
-        ({"page": "2"}, 1011, "page"),
-        ({"page": [2]}, 1011, "page"),
-        ({"page": True}, 1011, "page"),
-        ({"page": 4}, 1016, "page"),
-        ({"page": 2147483647}, 1016, "page"),
+        ({"perPage": 0}, 130008, "perPage"),
+        ({"perPage": 101}, 130008, "perPage"),
+        ({"perPage": -5}, 130008, "perPage"),
+        ({"perPage": "10"}, 110002, "perPage"),
+        ({"perPage": 10.5}, 110002, "perPage"),
+        ({"perPage": None}, 110002, "perPage"),
+        ({"page": "2"}, 110002, "page"),
+        ({"page": [2]}, 110002, "page"),
+        ({"page": True}, 110002, "page"),
     ],
 )
 def test_bad_paging_parameters(filled, params, code, field):
@@ -182,7 +180,8 @@ def test_an_empty_subscription_has_one_empty_page(empty):
     response = empty.post(f"/v1/webhooks/{sub_id}/orders")
     assert response.json["orders"] == []
     assert response.json["metadata"]["totalPages"] == 1
-    assert codes_of(empty.post(f"/v1/webhooks/{sub_id}/orders", page=2)) == [1016]
+    past = empty.post(f"/v1/webhooks/{sub_id}/orders", page=2)
+    assert (past.status_code, past.json["orders"], past.json["metadata"]["totalPages"]) == (200, [], 1)
 
 
 def test_integral_floats_are_integers(filled):
@@ -190,3 +189,40 @@ def test_integral_floats_are_integers(filled):
     calls, sub_id, numbers = filled
     response = calls.post(f"/v1/webhooks/{sub_id}/orders", page=2.0, perPage=100.0)
     assert response.json["orders"] == numbers[100:200]
+
+
+@pytest.mark.parametrize("page", [4, 2147483647, 10**30])
+def test_a_page_past_the_last_is_empty_and_says_the_real_total(filled, page):
+    calls, sub_id, _ = filled
+    response = calls.post(f"/v1/webhooks/{sub_id}/orders", page=page)
+    assert response.status_code == 200
+    assert response.json["orders"] == []
+    assert response.json["metadata"] == {"status": 200, "generated_at": "2024-06-01 09:00:00", "currentPage": page,
+                                         "nextPage": None, "prevPage": 3, "totalPages": 3}
+
+
+@pytest.mark.parametrize("page", [0, -1])
+def test_a_page_below_one_reads_as_the_first(filled, page):
+    calls, sub_id, numbers = filled
+    response = calls.post(f"/v1/webhooks/{sub_id}/orders", page=page)
+    assert response.status_code == 200
+    assert response.json["orders"] == numbers[:100] and response.json["metadata"]["currentPage"] == 1
+
+
+def test_the_docs_own_order_check_is_answered_whatever_the_paging(dellin):
+    # the docs' request: {"orderNumber": "8216702228554", "page": 2, "perPage": 10}
+    found = dellin.post("/v1/webhooks/2/orders", orderNumber="8216702228554", page=2, perPage=10)
+    assert found.status_code == 200
+    assert found.json["orders"] == ["8216702228554"]
+    assert found.json["metadata"]["totalPages"] == 1
+    missing = dellin.post("/v1/webhooks/2/orders", orderNumber="0000-123456/2024", page=7, perPage=1)
+    assert (missing.status_code, missing.json["orders"]) == (200, [])
+
+
+@pytest.mark.parametrize("number", ["0000-123456/2024", "ЗАК-123/45", "has space", "x" * 255, "8216702228554"])
+def test_real_order_number_formats_are_accepted(dellin, number):
+    assert add(dellin, 2, number).status_code == 200
+    assert number in dellin.all_orders(2)
+    assert dellin.post("/v1/webhooks/2/orders", orderNumber=number).json["orders"] == [number]
+    assert remove(dellin, 2, number).status_code == 200
+    assert number not in dellin.all_orders(2)

@@ -9,7 +9,7 @@ import requests
 
 from mockserver import create_app
 from mockserver.app import runtime_of
-from mockserver.dellin import codes
+from mockserver.dellin import errors as codes
 from mockserver.server import ThreadedServer
 from tests.contract import ContractClient
 
@@ -55,7 +55,7 @@ def test_a_url_that_leads_back_to_the_mock_is_refused_naming_url(bound, url):
     before = runtime_of(app).dump_state()
     answer = dellin.post("/v1/webhooks/update", url=url, orderRoles=["sender"])
     assert answer.status_code == 400
-    assert codes_of(answer) == [codes.INVALID]
+    assert codes_of(answer) == [codes.WRONG_FORMAT]
     assert first_error(answer)["fields"] == ["url"]
     assert "the mock itself" in first_error(answer)["detail"]
     assert runtime_of(app).dump_state() == before

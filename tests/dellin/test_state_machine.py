@@ -79,7 +79,7 @@ class SubscriptionMachine(RuleBasedStateMachine):
     def create(self, user, url, types, order_roles, state):
         response = self.calls[user].post("/v1/webhooks/update", **self.settings_body(url, types, order_roles, state))
         if sum(1 for s in self.model.values() if s["owner"] == user) >= 10:
-            return self.expect(response, 3002)
+            return self.expect(response, 110010)
         self.expect(response, None)
         public = self.public(self.next_id, url, types, order_roles, state or "enabled")
         assert response.json["data"] == public
@@ -91,7 +91,7 @@ class SubscriptionMachine(RuleBasedStateMachine):
         body = self.settings_body(url, types, order_roles, state)
         response = self.calls[user].post("/v1/webhooks/update", id=str(sub_id) if as_text else sub_id, **body)
         if not self.owned(user, sub_id):
-            return self.expect(response, 3001)
+            return self.expect(response, 110007)
         self.expect(response, None)
         entry = self.model[sub_id]
         entry["public"] = self.public(sub_id, url, types, order_roles, state or entry["public"]["state"])
@@ -101,7 +101,7 @@ class SubscriptionMachine(RuleBasedStateMachine):
     def delete(self, user, chosen):
         response = self.calls[user].post("/v1/webhooks/delete", ids=chosen)
         if not all(self.owned(user, i) for i in chosen):
-            return self.expect(response, 3001)
+            return self.expect(response, 110007)
         self.expect(response, None)
         for sub_id in chosen:
             del self.model[sub_id]
@@ -110,9 +110,9 @@ class SubscriptionMachine(RuleBasedStateMachine):
     def add(self, user, sub_id, chosen):
         response = self.calls[user].post(f"/v1/webhooks/{sub_id}/orders/add", orderNumbers=chosen)
         if len(chosen) > 5:  # the schema's limit is checked before the subscription
-            return self.expect(response, 1015)
+            return self.expect(response, 110006)
         if not self.owned(user, sub_id):
-            return self.expect(response, 3001)
+            return self.expect(response, 110007)
         self.expect(response, None)
         orders = self.model[sub_id]["orders"]
         orders.extend(n for n in chosen if n not in orders)
@@ -121,9 +121,9 @@ class SubscriptionMachine(RuleBasedStateMachine):
     def remove(self, user, sub_id, chosen):
         response = self.calls[user].post(f"/v1/webhooks/{sub_id}/orders/delete", orderNumbers=chosen)
         if len(chosen) > 5:
-            return self.expect(response, 1015)
+            return self.expect(response, 110006)
         if not self.owned(user, sub_id):
-            return self.expect(response, 3001)
+            return self.expect(response, 110007)
         self.expect(response, None)
         self.model[sub_id]["orders"] = [n for n in self.model[sub_id]["orders"] if n not in chosen]
 

@@ -70,7 +70,7 @@ def test_enabling_resets_the_failure_count(app, dellin, runtime):
 
 def test_a_client_cannot_set_error(dellin):
     response = dellin.post(UPDATE, id=2, url=HOOK, orderRoles=["sender"], state="error")
-    assert (response.status_code, codes_of(response)) == (400, [1012])
+    assert (response.status_code, codes_of(response)) == (400, [130008])
     error = first_error(response)
     assert error["fields"] == ["state"]
     assert error["validValues"] == ["enabled", "disabled"]
@@ -89,7 +89,7 @@ def test_subscriptions_are_private_to_their_user(dellin):
         lambda: other.post("/v1/webhooks/2/orders/delete", orderNumbers=["8216702228554"]),
     ):
         response = call()
-        assert (response.status_code, codes_of(response)) == (404, [3001])
+        assert (response.status_code, codes_of(response)) == (400, [110007])
     # and nothing changed for the owner
     assert dellin.post("/v1/webhooks/2").json["data"]["url"] == "https://hooks.example/dellin"
     assert dellin.all_orders(2) == ["8216702228554"]
@@ -97,7 +97,7 @@ def test_subscriptions_are_private_to_their_user(dellin):
 
 def test_unknown_id(dellin):
     for response in (dellin.post("/v1/webhooks/99"), dellin.post(UPDATE, id=99, url=HOOK, orderRoles=["sender"])):
-        assert (response.status_code, codes_of(response)) == (404, [3001])
+        assert (response.status_code, codes_of(response)) == (400, [110007])
         assert first_error(response)["badValues"] == [99]
 
 
@@ -106,7 +106,7 @@ def test_ten_subscriptions_and_not_eleven(empty):
     ids = [empty.create() for _ in range(10)]
     assert ids == list(range(1, 11))
     response = empty.post(UPDATE, url=HOOK, orderRoles=["sender"])
-    assert (response.status_code, codes_of(response)) == (400, [3002])
+    assert (response.status_code, codes_of(response)) == (400, [110010])
     assert len(empty.subscriptions()) == 10
     # changing one is still allowed at the limit, and the other user is unaffected
     assert empty.post(UPDATE, id=10, url=HOOK, orderRoles=["payer"]).status_code == 200
@@ -120,7 +120,7 @@ def test_ten_subscriptions_and_not_eleven(empty):
 @pytest.mark.parametrize("url", ["http://hooks.example/x", "ftp://hooks.example/x", "hooks.example/x"])
 def test_url_must_be_https(dellin, url):
     response = dellin.post(UPDATE, url=url, orderRoles=["sender"])
-    assert (response.status_code, codes_of(response)) == (400, [3003])
+    assert (response.status_code, codes_of(response)) == (400, [110001])
     assert first_error(response)["fields"] == ["url"]
     assert first_error(response)["validValues"] == ["https"]
 
@@ -128,7 +128,7 @@ def test_url_must_be_https(dellin, url):
 @pytest.mark.parametrize("url", ["https://", "https://exa mple.com/", "https://host:99999/"])
 def test_url_must_be_a_url(dellin, url):
     response = dellin.post(UPDATE, url=url, orderRoles=["sender"])
-    assert (response.status_code, codes_of(response)) == (400, [1012])
+    assert (response.status_code, codes_of(response)) == (400, [110001])
     assert first_error(response)["fields"] == ["url"]
 
 
@@ -144,7 +144,7 @@ def test_http_is_allowed_when_configured():
 # ---------------------------------------------------------------- eventTypes and orderRoles
 def test_event_types_come_from_the_directory(dellin, runtime):
     response = dellin.post(UPDATE, url=HOOK, orderRoles=["sender"], eventTypes=["order.state.pickup", "order.state.lost"])
-    assert (response.status_code, codes_of(response)) == (400, [3004])
+    assert (response.status_code, codes_of(response)) == (400, [117004])
     error = first_error(response)
     assert error["badValues"] == ["order.state.lost"]
     assert error["validValues"] == runtime.store.dellin.event_types()
@@ -157,7 +157,7 @@ def test_ill_formed_event_types_are_unknown_types_too_with_the_directory():
     calls = DellinCalls(app.test_client())
     response = calls.post(UPDATE, url=HOOK, orderRoles=["sender"],
                           eventTypes=["order.bogus", "Order.State.Pickup", "order.state.pickup"])
-    assert (response.status_code, codes_of(response)) == (400, [3004])
+    assert (response.status_code, codes_of(response)) == (400, [117004])
     error = first_error(response)
     assert error["fields"] == ["eventTypes"]
     assert error["badValues"] == ["order.bogus", "Order.State.Pickup"]
@@ -182,22 +182,22 @@ def test_scenario_event_types_extend_the_directory():
 @pytest.mark.parametrize(
     "params, code, field",
     [
-        ({"eventTypes": "order.state.pickup"}, 1011, "eventTypes"),
-        ({"eventTypes": []}, 1012, "eventTypes"),
-        ({"eventTypes": ["order.state.pickup", "order.state.pickup"]}, 1014, "eventTypes"),
-        ({"eventTypes": [5]}, 1011, "eventTypes"),
-        ({"orderRoles": []}, 1012, "orderRoles"),
-        ({"orderRoles": "sender"}, 1011, "orderRoles"),
-        ({"orderRoles": ["sender", "sender"]}, 1014, "orderRoles"),
-        ({"url": 5}, 1011, "url"),
-        ({"state": "paused"}, 1012, "state"),
-        ({"id": True}, 1011, "id"),
-        ({"id": 0}, 1012, "id"),
-        ({"id": "2a"}, 1012, "id"),
-        ({"id": [2]}, 1011, "id"),
-        ({"id": 2.5}, 1011, "id"),
-        ({"id": 10**20}, 1012, "id"),
-        ({"eventType": ["order.state.pickup"]}, 1013, "eventType"),
+        ({"eventTypes": "order.state.pickup"}, 110002, "eventTypes"),
+        ({"eventTypes": []}, 130008, "eventTypes"),
+        ({"eventTypes": ["order.state.pickup", "order.state.pickup"]}, 130008, "eventTypes"),
+        ({"eventTypes": [5]}, 110002, "eventTypes"),
+        ({"orderRoles": []}, 110003, "orderRoles"),
+        ({"orderRoles": "sender"}, 110002, "orderRoles"),
+        ({"orderRoles": ["sender", "sender"]}, 130008, "orderRoles"),
+        ({"url": 5}, 110002, "url"),
+        ({"state": "paused"}, 130008, "state"),
+        ({"id": True}, 110002, "id"),
+        ({"id": 0}, 130008, "id"),
+        ({"id": "2a"}, 110001, "id"),
+        ({"id": [2]}, 110002, "id"),
+        ({"id": 2.5}, 110002, "id"),
+        ({"id": 10**20}, 130008, "id"),
+        ({"eventType": ["order.state.pickup"]}, 110008, "eventType"),
     ],
 )
 def test_update_rejects_bad_settings_naming_the_field(dellin, runtime, params, code, field):
@@ -213,16 +213,17 @@ def test_update_rejects_bad_settings_naming_the_field(dellin, runtime, params, c
 def test_unknown_roles_list_valid_and_bad_values(dellin):
     response = dellin.post(UPDATE, url=HOOK, orderRoles=["sender", "owner", "boss"])
     error = first_error(response)
-    assert (error["code"], error["fields"]) == (1012, ["orderRoles"])
+    assert (error["code"], error["fields"]) == (130008, ["orderRoles"])
     assert error["validValues"] == ["customer", "sender", "receiver", "payer"]
     assert error["badValues"] == ["owner", "boss"]
 
 
 def test_missing_required_parameters_are_each_named(dellin):
     response = dellin.client.post(UPDATE, json={"appkey": dellin.appkey})
-    assert response.status_code == 400
-    assert sorted(e["fields"][0] for e in response.json["errors"]) == ["orderRoles", "sessionID", "url"]
-    assert set(codes_of(response)) == {1010}
+    # no sessionID comes first: 101003 and its HTTP 401; then the other missing parameters
+    assert response.status_code == 401
+    assert [(e["code"], e["fields"][0]) for e in response.json["errors"]] == [
+        (101003, "sessionID"), (110003, "url"), (110003, "orderRoles")]
 
 
 # ---------------------------------------------------------------- delete
@@ -230,23 +231,23 @@ def test_delete_several(empty):
     ids = [empty.create() for _ in range(3)]
     response = empty.post("/v1/webhooks/delete", ids=[ids[0], str(ids[2])])
     assert response.status_code == 200
-    assert response.json["data"] == {"state": "success"}
+    assert response.json == {"metadata": {"status": 200, "generated_at": "2024-06-01 09:00:00"}}  # as the docs show
     assert [s["id"] for s in empty.subscriptions()] == [ids[1]]
 
 
 @pytest.mark.parametrize(
     "ids, code, bad",
     [
-        ([2, 99], 3001, [99]),
-        ([2, 5], 3001, [5]),  # another user's
-        ([2, "2"], 1014, [2]),
-        ([2, 2], 1014, [2]),
-        ([], 1012, None),
-        ("2", 1011, None),
-        ([2, None], 1011, None),
-        ([True], 1011, None),
-        ([0], 1012, [0]),
-        (list(range(1, 102)), 1015, None),
+        ([2, 99], 110007, [99]),
+        ([2, 5], 110007, [5]),  # another user's
+        ([2, "2"], 130008, [2]),
+        ([2, 2], 130008, [2]),
+        ([], 110003, None),
+        ("2", 110002, None),
+        ([2, None], 110002, None),
+        ([True], 110002, None),
+        ([0], 130008, [0]),
+        (list(range(1, 102)), 110006, None),
     ],
 )
 def test_delete_is_all_or_nothing(dellin, runtime, ids, code, bad):

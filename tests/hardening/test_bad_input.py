@@ -64,6 +64,13 @@ class Expect:
     field: str | None = None  # Dellin: a field the problem must name
 
 
+# Dellin's auth parameters have their own codes when absent (docs), all HTTP 401
+ABSENT_CREDENTIALS = {
+    "appkey": Expect(401, 101001, "appkey"),
+    "sessionID": Expect(401, 101003, "sessionID"),
+}
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -82,32 +89,33 @@ def body_cases(operation) -> list[Case]:
     good = base_body(operation)
     key = credential_fields(operation)[0]
     cases = [
-        Case("malformed JSON", b'{"hash": "abc",', "application/json", Expect(400, 5), Expect(400, 1001, "body")),
-        Case("empty body", b"", "application/json", Expect(400, 3), Expect(400, 1010, key)),
-        Case("wrong content type", _json(good), "text/plain", Expect(400, 5), Expect(415, 1003, "body")),
+        Case("malformed JSON", b'{"hash": "abc",', "application/json", Expect(400, 5), Expect(401, 101008, "body")),
+        # Dellin: no appkey (or login's appkey) comes first, with its own code and HTTP 401
+        Case("empty body", b"", "application/json", Expect(400, 3), Expect(401, 101001, key)),
+        Case("wrong content type", _json(good), "text/plain", Expect(400, 5), Expect(415, 100001, "body")),
         Case(
             "over 1 MiB",
             _json({**good, "padding": "x" * (MiB + 16)}),
             "application/json",
             Expect(412, 9),
-            Expect(413, 1002, "body"),
+            Expect(400, 130009, "body"),
         ),
-        Case("non-UTF-8", b'{"hash": "\xff\xfe\xfa"}', "application/json", Expect(400, 5), Expect(400, 1001, "body")),
+        Case("non-UTF-8", b'{"hash": "\xff\xfe\xfa"}', "application/json", Expect(400, 5), Expect(401, 101008, "body")),
         Case(
             "10,000 levels of nesting",
             b'{"hash": ' + b"[" * 10_000 + b"]" * 10_000 + b"}",
             "application/json",
             Expect(400, 5),
-            Expect(400, 1001, "body"),
+            Expect(401, 101008, "body"),
         ),
         Case(
             "100,000-element array",
             _json({**good, key: list(range(100_000))}),
             "application/json",
             Expect(400, 7),
-            Expect(400, 1011, key),
+            Expect(400, 110002, key),
         ),
-        Case("wrong type", _json({**good, key: 12345}), "application/json", Expect(400, 7), Expect(400, 1011, key)),
+        Case("wrong type", _json({**good, key: 12345}), "application/json", Expect(400, 7), Expect(400, 110002, key)),
         # Navixy ignores unknown parameters (docs): the unknown hash decides the answer
         Case(
             "unknown fields",
@@ -115,25 +123,26 @@ def body_cases(operation) -> list[Case]:
                   else {**good, "surprise": {"nested": [1, 2]}}),
             "application/json",
             Expect(400, 4),
-            Expect(400, 1013, "surprise"),
+            Expect(400, 110008, "surprise"),
         ),
-        Case("JSON that is not an object", _json([good]), "application/json", Expect(400, 5), Expect(400, 1001, "body")),
+        Case("JSON that is not an object", _json([good]), "application/json", Expect(400, 5), Expect(401, 101008, "body")),
         # a lone surrogate is not text: stored, it would break every later answer
         Case(
             "a lone surrogate escape",
             _json(good)[:-1] + b', "note": "\\ud800"}',
             "application/json",
             Expect(400, 5),
-            Expect(400, 1001, "body"),
+            Expect(401, 101008, "body"),
         ),
         Case("a duplicate key", _json(good)[:-1] + b', "' + key.encode() + b'": "x"}', "application/json",
-             Expect(400, 5), Expect(400, 1001, "body")),
+             Expect(400, 5), Expect(401, 101008, "body")),
         Case("a number out of range", _json(good)[:-1] + b', "n": 1e400}', "application/json",
-             Expect(400, 5), Expect(400, 1001, "body")),
+             Expect(400, 5), Expect(401, 101008, "body")),
     ]
     for name in credential_fields(operation):
         missing = {k: v for k, v in good.items() if k != name}
-        cases.append(Case(f"missing {name}", _json(missing), "application/json", Expect(400, 3), Expect(400, 1010, name)))
+        absent = ABSENT_CREDENTIALS.get(name, Expect(400, 110003, name))
+        cases.append(Case(f"missing {name}", _json(missing), "application/json", Expect(400, 3), absent))
     return cases
 
 
@@ -211,29 +220,30 @@ METHOD_MATRIX = [
 
 
 @pytest.mark.parametrize("operation,method", METHOD_MATRIX)
-def test_a_method_the_endpoint_does_not_take_is_405_in_the_apis_envelope(matrix_app, api, operation, method):
+def test_a_method_the_endpoint_does_not_take_is_refused_in_the_apis_envelope(matrix_app, api, operation, method):
     before = snapshot(matrix_app)
     response = api.open(concrete_path(operation), method=method, json=base_body(operation))
-    expect = Expect(405, 112) if operation.api == "navixy" else Expect(405, 1004)
+    expect = Expect(400, 112) if operation.api == "navixy" else Expect(404, 100002)
     check_answer(response, operation.api, expect)
     assert snapshot(matrix_app) == before
 
 
 @pytest.mark.parametrize("operation", NAVIXY_OPS, ids=lambda op: op.name)
-def test_navixy_head_is_405_not_a_get_without_its_answer(matrix_app, operation):
+def test_navixy_head_is_refused_not_a_get_without_its_answer(matrix_app, operation):
     # a HEAD run as GET would create a delivery session whose key nobody sees
     # (a plain client: a HEAD answer has no body to hold against a schema)
     before = snapshot(matrix_app)
     response = FlaskClient(matrix_app).open(concrete_path(operation), method="HEAD", query_string=base_body(operation))
-    assert response.status_code == 405
+    assert response.status_code == 400  # 112 "Wrong method": the docs give no status, so their default, 400
     assert response.headers["Allow"] == "GET, POST"
     assert snapshot(matrix_app) == before
 
 
 @pytest.mark.parametrize("path", ["/v2//user/session/delivery/read", "/v1//webhooks", "/v1/webhooks//orders", "/__mock//health"])
-def test_a_double_slash_is_a_404_in_the_apis_envelope_not_a_redirect(api, path):
+def test_a_double_slash_is_not_found_in_the_apis_envelope_not_a_redirect(api, path):
     response = api.post(path, json={}) if not path.startswith("/__mock") else api.get(path)
-    assert response.status_code == 404
+    # Navixy's 111 "Wrong handler" has the docs' default status, 400
+    assert response.status_code == (400 if path.startswith("/v2") else 404)
     assert response.mimetype == "application/json"
     assert "Location" not in response.headers
 

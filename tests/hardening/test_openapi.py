@@ -89,7 +89,11 @@ def test_error_responses_follow_each_api_error_table(document, schemas):
     statuses = {str(row["http"]) for row in schemas.data("navixy/errors.json")["codes"]}
     assert statuses <= set(navixy)
     for status in statuses:
-        assert navixy[status]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/navixy.error"}
+        schema = navixy[status]["content"]["application/json"]["schema"]
+        # the envelope, with the code pinned to the table's codes of that status
+        codes = sorted(row["code"] for row in schemas.data("navixy/errors.json")["codes"] if str(row["http"]) == status)
+        assert schema["allOf"][0] == {"$ref": "#/components/schemas/navixy.error"}
+        assert schema["allOf"][1]["properties"]["status"]["properties"]["code"]["enum"] == codes
     # fault-injectable codes are documented too
     assert {"500", "503", "429"} <= set(navixy)
 

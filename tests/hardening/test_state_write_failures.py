@@ -1,6 +1,6 @@
 """A state file that cannot be written: at start-up, one line and exit status
-2; while serving, the change is rolled back and answered "service
-unavailable" (503) in the API's envelope, reads and the admin API keep
+2; while serving, the change is rolled back and answered with each API's
+"unavailable" answer (Navixy 14 and admin: 503; Dellin 100006: 500), reads and the admin API keep
 working, and writes resume when the disk does. The failures come from the
 writer's ``os.replace`` and ``mkstemp``, not from a real full disk."""
 from __future__ import annotations
@@ -14,8 +14,8 @@ import pytest
 from mockserver import create_app
 from mockserver.app import runtime_of
 from mockserver.cli import main
-from mockserver.dellin import codes
-from mockserver.persistence import NAVIXY_UNAVAILABLE
+from mockserver.dellin import errors as dellin_errors
+from mockserver.navixy import errors as navixy_errors
 
 MASTER = "22eac1c27af4be7b9d04da2ce1af111b"
 APPKEY = SESSION = "00000000-0000-0000-0000-000000000000"
@@ -55,26 +55,27 @@ def on_disk(path) -> dict:
     return json.loads(path.read_text())["state"]
 
 
-def test_a_failed_write_is_503_in_each_api_envelope_and_changes_nothing(served, schemas):
+def test_a_failed_write_is_each_apis_unavailable_answer_and_changes_nothing(served, schemas):
     client, mock, path, disk = served
     before, clock_before = mock.dump_state(), mock.clock.describe()
     disk.fill()
 
     navixy = client.post(CREATE, json={"hash": MASTER})
     assert navixy.status_code == 503
-    assert navixy.get_json()["status"]["code"] == NAVIXY_UNAVAILABLE == 14
+    assert navixy.get_json()["status"]["code"] == navixy_errors.DATABASE_UNAVAILABLE == 14
     assert schemas.problems("navixy/error.schema.json", navixy.get_json()) == []
 
     dellin = client.post("/v1/webhooks/update", json={"appkey": APPKEY, "sessionID": SESSION,
                                                       "url": "https://hooks.example/x", "orderRoles": ["sender"]})
-    assert dellin.status_code == 503
+    # Dellin's table has no 503: its internal server error, with the table's status
+    assert dellin.status_code == 500
     body = dellin.get_json()
-    assert body["metadata"]["status"] == 503 and body["errors"][0]["code"] == codes.UNAVAILABLE
+    assert body["metadata"]["status"] == 500 and body["errors"][0]["code"] == dellin_errors.INTERNAL == 100006
     assert schemas.problems("dellin/error.schema.json", body) == []
 
     admin = client.post("/__mock/clock/advance", json={"seconds": 3600})
     assert admin.status_code == 503
-    assert admin.get_json()["error"]["details"] == ["state_file"]
+    assert admin.get_json()["error"]["details"] == ["unavailable"]
 
     # rolled back: memory is what the disk holds
     assert mock.dump_state() == before == on_disk(path)

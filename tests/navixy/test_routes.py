@@ -123,9 +123,10 @@ def test_bad_input_gets_the_navixy_envelope_and_changes_nothing(client, runtime,
 
 def test_unknown_path_and_wrong_method(client):
     assert client.get("/v2/user/nope").json["status"]["code"] == 111
-    assert client.get("/v2/user/nope").status_code == 404
+    assert client.get("/v2/user/nope").status_code == 400  # the docs give no status: their default
     response = client.put(CREATE, json={"hash": MASTER})
-    assert (response.status_code, response.json["status"]["code"]) == (405, 112)
+    assert (response.status_code, response.json["status"]["code"]) == (400, 112)
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "POST"}
 
 
 def test_unknown_parameters_are_ignored(client):

@@ -5,7 +5,7 @@ provider might differ from the documentation the mock follows:
 
 - ``POST /v1/webhooks/<id>``: an extra field ``data.foo``, and ``data.id`` a string;
 - ``POST /v1/webhooks``: ``metadata.generated_at`` is missing;
-- Navixy ``delivery/create`` refused with 236: the code is 9999 instead, which no table lists;
+- Navixy ``delivery/create`` refused with 236: the code is 999 instead, which no table lists;
 - Navixy ``delivery/read`` without a session (201): HTTP 404, where the table says 400.
 
 Every other answer is the mock's own. It has no ``/__mock`` admin API, as a
@@ -66,7 +66,7 @@ def _differ(path: str, status: int, body: dict):
     elif path == "/v1/webhooks" and isinstance(body.get("metadata"), dict) and status == 200:
         body["metadata"].pop("generated_at", None)
     elif path.endswith("/delivery/create") and (body.get("status") or {}).get("code") == 236:
-        body["status"]["code"] = 9999
+        body["status"]["code"] = 999
     elif path.endswith("/delivery/read") and (body.get("status") or {}).get("code") == 201:
         status = 404
     return status, body

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from mockserver import create_app
 from mockserver.app import runtime_of
-from mockserver.dellin import codes as dellin_codes
+from mockserver.dellin import errors as dellin_codes
 from mockserver.registry import OPERATIONS
 from mockserver.schemas import default_schemas
 from mockserver import strategies
@@ -26,10 +26,11 @@ NAVIXY_OPERATIONS = [op for op in API_OPERATIONS if op.api == "navixy"]
 # the codes that say "the request itself is wrong"; business refusals
 # (an unknown subscription, the limit, credentials) are not among them
 DELLIN_INPUT_CODES = {
-    dellin_codes.MALFORMED, dellin_codes.CONTENT_TYPE, dellin_codes.MISSING, dellin_codes.WRONG_TYPE,
-    dellin_codes.INVALID, dellin_codes.UNKNOWN_PARAMETER, dellin_codes.DUPLICATE, dellin_codes.TOO_MANY,
-    dellin_codes.URL_NOT_HTTPS, dellin_codes.UNKNOWN_EVENT_TYPE,
+    dellin_codes.PARSE_ERROR, dellin_codes.CONTENT_TYPE, dellin_codes.MISSING, dellin_codes.WRONG_TYPE,
+    dellin_codes.WRONG_FORMAT, dellin_codes.INVALID_VALUE, dellin_codes.INVALID_SET, dellin_codes.LIST_TOO_LONG,
+    dellin_codes.NOT_IN_DIRECTORY, dellin_codes.VALUE_TOO_LONG,
 }
+DELLIN_ABSENT_CREDENTIALS = {dellin_codes.NO_APPKEY, dellin_codes.NO_SESSION}
 NAVIXY_INPUT_CODES = {3, 5, 7}
 # draws per test and parameter; a longer run: MOCK_STRATEGY_EXAMPLES=500
 EXAMPLES = int(os.environ.get("MOCK_STRATEGY_EXAMPLES", "10"))
@@ -80,8 +81,10 @@ def test_invalid_dellin_draws_are_refused_in_dellins_envelope(app, operation, da
     answer = client.post(_path(operation), json=body)
     document = answer.get_json()
     assert default_schemas().is_valid("dellin/error.schema.json", document), document
-    assert answer.status_code == document["metadata"]["status"] == 400
-    assert {e["code"] for e in document["errors"]} <= DELLIN_INPUT_CODES
+    # a request without appkey or sessionID is refused for that first, with HTTP 401 (docs)
+    first = document["errors"][0]["code"]
+    assert answer.status_code == document["metadata"]["status"] == (401 if first in DELLIN_ABSENT_CREDENTIALS else 400)
+    assert {e["code"] for e in document["errors"]} <= DELLIN_INPUT_CODES | DELLIN_ABSENT_CREDENTIALS
 
 
 @pytest.mark.parametrize("operation", NAVIXY_OPERATIONS, ids=lambda op: op.name)

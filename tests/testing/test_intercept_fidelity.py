@@ -237,9 +237,9 @@ def test_userinfo_in_the_url_does_not_get_past_the_host(routed, library):
         admin = get("https://u:p@api.eu.navixy.com/__mock/state")
         dellin = get("https://u:p@api.eu.navixy.com/v1/webhooks")
         navixy_on_dellin = get("https://u:p@api.dellin.ru" + READ)
-    assert admin.status_code == 404 and admin.json()["status"]["code"] == 111
-    assert dellin.status_code == 404 and dellin.json()["status"]["code"] == 111
-    assert navixy_on_dellin.status_code == 404 and navixy_on_dellin.json()["errors"][0]["code"] == 1005
+    assert admin.status_code == 400 and admin.json()["status"]["code"] == 111
+    assert dellin.status_code == 400 and dellin.json()["status"]["code"] == 111
+    assert navixy_on_dellin.status_code == 404 and navixy_on_dellin.json()["errors"][0]["code"] == 100002
 
 
 def test_userinfo_never_reaches_the_host_header():
@@ -301,4 +301,4 @@ def test_a_fully_qualified_host_is_routed_too(routed, library):
         foreign = _post_with(library, "https://api.dellin.ru." + CREATE, json={"hash": MASTER})
     assert created.status_code == 200, created.text
     assert runtime.journal.entries()[0]["operation"] == "navixy.delivery.create"
-    assert foreign.status_code == 404 and foreign.json()["errors"][0]["code"] == 1005
+    assert foreign.status_code == 404 and foreign.json()["errors"][0]["code"] == 100002

@@ -1,9 +1,0 @@
-import pytest
-
-from mockserver.testing import WebhookReceiver
-
-
-@pytest.fixture
-def receiver():
-    with WebhookReceiver() as hook:
-        yield hook
