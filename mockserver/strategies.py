@@ -6,7 +6,8 @@ and hands every leaf to hypothesis-jsonschema. The few rules a schema cannot
 say are added here, once:
 
 - a webhook ``url`` is an https URL a delivery could reach;
-- an event type comes from the event-type directory;
+- an event type comes from the event-type directory, and a list of them is
+  never empty (absent means every type);
 - in a state, hashes, logins, sessionIDs, order numbers and subscription ids
   are unique, as the mock requires, and a user has at most 10 subscriptions
   (the schema's ``maxItems``).
@@ -120,12 +121,19 @@ def _walk(base: str, node) -> st.SearchStrategy:
     """A strategy for ``node`` (a schema found at ``base``): objects and arrays
     are built here so that overridden references inside them apply; anything
     else goes to hypothesis-jsonschema whole."""
-    if isinstance(node, dict) and isinstance(node.get("$ref"), str) and len(node) == 1 + len(set(node) & _ANNOTATIONS):
+    if isinstance(node, dict) and isinstance(node.get("$ref"), str):
         target = urljoin(base, node["$ref"])
-        override = _overrides().get(target)
+        siblings = {k: v for k, v in node.items() if k != "$ref" and k not in _ANNOTATIONS}
+        override = None if siblings else _overrides().get(target)
         if override is not None:
             return override
-        return _walk(urldefrag(target).url, _lookup(target))
+        resolved = _lookup(target)
+        if target in _NEVER_EMPTY:
+            siblings = {"minItems": 1, **siblings}
+        if siblings and isinstance(resolved, dict):
+            # keywords beside a $ref narrow what it points at (minItems on a list, say)
+            resolved = {**resolved, **siblings}
+        return _walk(urldefrag(target).url, resolved)
     if not isinstance(node, dict):
         return _from_schema(node)
     if "oneOf" in node and set(node) - _ANNOTATIONS == {"oneOf"}:
@@ -155,6 +163,9 @@ def _from_schema(schema) -> st.SearchStrategy:
 
 
 _FORMATS = {"uuid": st.uuids().map(str)}
+# lists the mock refuses empty although the schema does not say so: an empty
+# eventTypes would read as "no type" where absent means "every type"
+_NEVER_EMPTY = {_DELLIN_COMMON + "eventTypes"}
 # items the mock takes as the same although JSON does not: the id 2 and "2"
 _SAME_VALUE = {_DELLIN_COMMON + "subscriptionId": int}
 _ANNOTATIONS = {"title", "description", "$comment", "examples", "default", "deprecated", "$schema", "$id"}

@@ -8,7 +8,7 @@ from ..body import BodyProblem, parse_json, raw_body
 from ..clock import ClockRangeError, parse_duration
 from ..errors import AdminError
 from ..openapi import document
-from ..scenario.loader import ScenarioError, available, parse_text
+from ..scenario.loader import DocumentTooLarge, ScenarioError, available, parse_text
 from ..web import respond, runtime
 from . import delivery_routes, fault_routes, tls_routes
 from . import operations as ops
@@ -91,7 +91,8 @@ def scenario_document():
     try:
         if "yaml" in mimetype:
             # the scenario loader's guarded YAML reading: alias bombs and duplicate keys refused
-            doc = parse_text(raw.decode("utf-8"), "the posted scenario")
+            # expanded, it may be no larger than a body may be
+            doc = parse_text(raw.decode("utf-8"), "the posted scenario", runtime().config.max_body_bytes)
         else:
             doc = parse_json(raw)
     except BodyProblem as problem:
@@ -99,7 +100,8 @@ def scenario_document():
     except UnicodeDecodeError as exc:
         raise AdminError(f"the scenario is not UTF-8: {exc.reason}") from None
     except ScenarioError as exc:
-        raise AdminError(str(exc), exc.problems, status=422) from None
+        status = 413 if isinstance(exc, DocumentTooLarge) else 422
+        raise AdminError(str(exc), exc.problems, status=status) from None
     if isinstance(doc, dict) and set(doc) == {"name"} and isinstance(doc["name"], str):
         return doc["name"]
     if not isinstance(doc, dict):

@@ -5,7 +5,9 @@ Locking: every decision and every outcome is made under ``store.lock``, but
 no lock is held while waiting on the network, so a slow receiver never blocks
 the API. Attempts that fall due at one instant are sent concurrently, one
 worker per subscription (so a subscription's own attempts stay in order), and
-logged in notification order.
+logged in notification order. A clock advance waits for first attempts
+still on the wire, and a trigger for an advance (``_Gate``), so every retry
+is queued before the advance that must run it, and runs at its due time.
 
 An attempt's outcome is applied only to the state it was planned against:
 after a reset, a scenario load or a state replacement the old outcomes are
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,6 +29,48 @@ from .notification import Notification, new_notification
 from .schedule import PendingRetry, next_retry_due
 # .sender (and with it ``requests``, a tenth of a second to import) is loaded
 # on the first attempt: most mocks start, answer tests and never send one
+
+
+class _Gate:
+    """Triggers run side by side; a retry run (an advance, or a scheduler
+    pass) runs alone. An advance so waits for first attempts still on the
+    wire (whose retries it must see to run them on time), and a trigger waits
+    for an advance, whose clock it would otherwise read mid-way. A waiting
+    run goes before new triggers, so a stream of events cannot starve it."""
+
+    def __init__(self):
+        self._changed = threading.Condition()
+        self._triggers = 0
+        self._running = False
+        self._runs_waiting = 0
+
+    @contextmanager
+    def trigger(self):
+        with self._changed:
+            self._changed.wait_for(lambda: not self._running and not self._runs_waiting)
+            self._triggers += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._triggers -= 1
+                self._changed.notify_all()
+
+    @contextmanager
+    def run(self):
+        with self._changed:
+            self._runs_waiting += 1
+            try:
+                self._changed.wait_for(lambda: not self._running and not self._triggers)
+            finally:
+                self._runs_waiting -= 1
+            self._running = True
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._running = False
+                self._changed.notify_all()
 
 
 class EventRejected(ValueError):
@@ -71,7 +116,7 @@ class DeliveryEngine:
         self._max_failures = config.max_consecutive_failures  # MockConfig checked it is 1 or more
         self._schedule = tuple(config.retry_schedule_seconds)
         self._delays_from = config.retry_delays_from
-        self._runner = threading.Lock()  # one retry runner at a time: an advance or the scheduler
+        self._gate = _Gate()  # one retry run at a time, and never while a first attempt is on the wire
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
         self._closed = False
@@ -80,32 +125,35 @@ class DeliveryEngine:
     # ------------------------------------------------------------ public
     def trigger(self, order_number: str, event_type: str, roles: list[str] | None = None) -> list[dict]:
         """Notify every matching subscription; returns the first attempts' log entries."""
-        with self._store.lock:
-            world = self._world()
-            self._check_event(world.dellin, event_type, roles)
-            now = self._clock.now()
-            jobs = []
-            for sub, matched in self._matches(world.dellin, order_number, event_type, roles):
-                notification = new_notification(
-                    world.deliveries.next_seq(), sub.id, event_type, order_number, now, matched
-                )
-                held = self._faults().webhook_hold(sub.url)
-                if held is None:
-                    jobs.append(_Job(notification, 1, sub.url, now, now))
-                else:  # sent when the clock reaches it, so later notifications overtake it
-                    seconds, rule_id = held
-                    due = now + timedelta(seconds=seconds)
-                    world.deliveries.queue.push(PendingRetry(notification, 1, due, due, held_by=rule_id))
-        sent = self._map(self._send, jobs)
-        entries = []
-        with self._store.lock:
-            intact = self._intact(world)
-            for job, (outcome, duplicate) in zip(jobs, sent):
-                entries.extend(self._apply(world, job, outcome) if intact else [self._entry(job, outcome, None, None)])
-                if duplicate is not None:
-                    entries.append(self._duplicate_entry(world, job, *duplicate))
-            if intact:
-                world.deliveries.log.extend(entries)
+        with self._gate.trigger():
+            with self._store.lock:
+                world = self._world()
+                self._check_event(world.dellin, event_type, roles)
+                now = self._clock.now()
+                jobs = []
+                for sub, matched in self._matches(world.dellin, order_number, event_type, roles):
+                    notification = new_notification(
+                        world.deliveries.next_seq(), sub.id, event_type, order_number, now, matched
+                    )
+                    held = self._faults().webhook_hold(sub.url)
+                    if held is None:
+                        jobs.append(_Job(notification, 1, sub.url, now, now))
+                    else:  # sent when the clock reaches it, so later notifications overtake it
+                        seconds, rule_id = held
+                        due = now + timedelta(seconds=seconds)
+                        world.deliveries.queue.push(PendingRetry(notification, 1, due, due, held_by=rule_id))
+            sent = self._map(self._send, jobs)
+            entries = []
+            with self._store.lock:
+                intact = self._intact(world)
+                for job, (outcome, duplicate) in zip(jobs, sent):
+                    entries.extend(
+                        self._apply(world, job, outcome) if intact else [self._entry(job, outcome, None, None)]
+                    )
+                    if duplicate is not None:
+                        entries.append(self._duplicate_entry(world, job, *duplicate))
+                if intact:
+                    world.deliveries.log.extend(entries)
         self._scheduled()
         return entries
 
@@ -114,7 +162,7 @@ class DeliveryEngine:
         due on the way at its own due time; returns what ran, in time order.
 
         Raises ``ClockRangeError`` (nothing run) if the target leaves the clock's range."""
-        with self._runner:
+        with self._gate.run():
             with self._store.lock:
                 start = self._world()
                 target = self._clock.target_after(seconds)
@@ -128,7 +176,7 @@ class DeliveryEngine:
 
     def run_due(self) -> list[dict]:
         """Run every retry already due (the real-mode scheduler's step)."""
-        with self._runner:
+        with self._gate.run():
             with self._store.lock:
                 start = self._world()
             return self._run_until(self._clock.now(), start)

@@ -113,10 +113,15 @@ class _Loader(yaml.SafeLoader):
 
 
 class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """The same on libyaml's C parser, where PyYAML has it: several times
-    faster, which start-up feels. Text it refuses is read again by the pure
-    Python parser, which alone words the problem (and takes a few escapes,
-    such as a lone surrogate's, that the checks below then name)."""
+    """The same on libyaml's C parser, where PyYAML has it: tens of times
+    faster, which start-up feels, and it refuses nesting over 1,000 levels by
+    itself. Other text it refuses is read again by the pure Python parser,
+    which alone words the problem (and takes a few escapes, such as a lone
+    surrogate's, that the checks below then name)."""
+
+
+# libyaml's own words for nesting over its limit
+LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 
 
 def _mark(error: yaml.YAMLError) -> str:
@@ -133,9 +138,17 @@ def _node_path(path: str, key) -> str:
     return join(path, key)
 
 
-def _check_nodes(root: yaml.Node) -> None:
-    """Refuse alias bombs, recursive aliases and duplicate keys."""
-    sizes: dict[int, int] = {}
+class DocumentTooLarge(ScenarioError):
+    """A document whose aliases expand it past the size limit (answered 413 over HTTP)."""
+
+
+def _check_nodes(root: yaml.Node, max_expanded_bytes: int) -> None:
+    """Refuse alias bombs, recursive aliases and duplicate keys.
+
+    Each node's expanded size (its values counted once per alias that
+    repeats them, measured roughly as JSON text) is worked out once, so this
+    costs one pass over the nodes as written, before anything is built."""
+    sizes: dict[int, tuple[int, int]] = {}
     active: set[int] = set()
 
     def size(node, path):
@@ -145,10 +158,13 @@ def _check_nodes(root: yaml.Node) -> None:
         if key in active:
             raise ScenarioError("", [f"at {path or '<top level>'}: a recursive alias (a node that contains itself)"])
         active.add(key)
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
+        count, length = 1, 2
+        if isinstance(node, yaml.ScalarNode):
+            length += len(node.value)
+        elif isinstance(node, yaml.SequenceNode):
             for index, child in enumerate(node.value):
-                total += size(child, _node_path(path, index))
+                child_count, child_length = size(child, _node_path(path, index))
+                count, length = count + child_count, length + child_length + 1
         elif isinstance(node, yaml.MappingNode):
             seen = set()
             for key_node, value_node in node.value:
@@ -158,16 +174,18 @@ def _check_nodes(root: yaml.Node) -> None:
                         line = key_node.start_mark.line + 1
                         raise ScenarioError("", [f"at {_node_path(path, name)}: the key {name!r} appears twice (again on line {line})"])
                     seen.add(name)
-                total += size(key_node, path) + size(value_node, _node_path(path, name if name is not None else "?"))
+                key_count, key_length = size(key_node, path)
+                value_count, value_length = size(value_node, _node_path(path, name if name is not None else "?"))
+                count, length = count + key_count + value_count, length + key_length + value_length + 2
         active.discard(key)
-        sizes[key] = total
-        if total > MAX_EXPANDED_NODES:
-            raise ScenarioError(
+        sizes[key] = count, length
+        if count > MAX_EXPANDED_NODES or length > max_expanded_bytes:
+            raise DocumentTooLarge(
                 "",
-                [f"at {path or '<top level>'}: the document expands to more than {MAX_EXPANDED_NODES:,} "
-                 f"values through aliases (an alias bomb?); refused"],
+                [f"at {path or '<top level>'}: through its aliases the document expands to more than "
+                 f"{min(count, MAX_EXPANDED_NODES):,} values or {max_expanded_bytes:,} bytes, the size limit (an alias bomb?); refused"],
             )
-        return total
+        return count, length
 
     size(root, "")
 
@@ -201,32 +219,35 @@ def _jsonable(value, path: str = ""):
     raise ScenarioError("", [f"at {path or '<top level>'}: a YAML {type(value).__name__} is not a JSON value"])
 
 
-def parse_text(text: str, origin: str):
-    """YAML (or JSON, which is YAML) text to JSON values, defensively."""
+def parse_text(text: str, origin: str, max_expanded_bytes: int = MAX_FILE_BYTES):
+    """YAML (or JSON, which is YAML) text to JSON values, defensively: a
+    document whose aliases expand it past ``max_expanded_bytes`` is refused
+    before anything is built."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
-        raise ScenarioError(origin, [f"larger than the limit of {MAX_FILE_BYTES // (1024 * 1024)} MiB; refused"])
+        raise DocumentTooLarge(origin, [f"larger than the limit of {MAX_FILE_BYTES // (1024 * 1024)} MiB; refused"])
     try:
         if _FastLoader is not _Loader:
             try:
-                return _read(text, _FastLoader)
-            except yaml.YAMLError:
-                pass
-        return _read(text, _Loader)
+                return _read(text, _FastLoader, max_expanded_bytes)
+            except yaml.YAMLError as exc:
+                if getattr(exc, "problem", None) == LIBYAML_TOO_DEEP:
+                    raise  # the pure-Python parser would take seconds to find the same
+        return _read(text, _Loader, max_expanded_bytes)
     except ScenarioError as exc:
-        raise ScenarioError(origin, exc.problems) from None
+        raise type(exc)(origin, exc.problems) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(origin, [f"not valid YAML: {_mark(exc)}"]) from None
     except RecursionError:
         raise ScenarioError(origin, ["nested too deeply"]) from None
 
 
-def _read(text: str, loader_class):
+def _read(text: str, loader_class, max_expanded_bytes: int):
     loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        _check_nodes(node)
+        _check_nodes(node, max_expanded_bytes)
         return _jsonable(loader.construct_document(node))
     finally:
         loader.dispose()

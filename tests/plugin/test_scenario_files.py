@@ -53,7 +53,7 @@ def test_a_failing_step_is_reported_with_its_diff_and_later_steps_skipped(runner
 
 def test_a_file_that_declares_itself_a_scenario_but_is_invalid_fails_with_the_place(runner):
     runner.pytester.makefile(".yaml", invalid="name: invalid\nsteps: [{request: {path: 5}}]\n")
-    runner.pytester.makefile(".yaml", unparsable="name: unparsable\nsteps:\n  - request: {path: /v2?x}\n")
+    runner.pytester.makefile(".yaml", unparsable="name: unparsable\nsteps:\n  - request: {path: /v2]}\n")
     result = runner.run("-p", "no:randomly")
     result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines(["*invalid scenario:*invalid.yaml*steps*", "*invalid scenario:*unparsable.yaml: not valid YAML: line 3*"])

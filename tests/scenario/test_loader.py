@@ -41,7 +41,7 @@ BAD_DOCUMENTS = [
     (base(faults=[{"when": {"api": "navixy", "body": {"hash": {"$regexp": "x"}}}, "respond": {"status": 500}}]), "faults[0].when.body.hash.$regexp", "unknown matcher"),
     (base(faults=[{"webhook": {"url": "https://h.example", "fail": 0}}]), "faults[0].webhook.fail", "0"),
     (base(faults=[{"webhook": {"url": "https://h.example"}, "when": {"api": "navixy"}}]), "faults[0]", "cannot also have when"),
-    (base(faults=[{"when": {"api": "navixy"}, "delay_ms": "slow"}]), "faults[0].delay_ms", "not of type 'integer'"),
+    (base(faults=[{"when": {"api": "navixy"}, "delay_ms": "slow"}]), "faults[0].delay_ms", "not valid under any of the given schemas"),
     (base(steps=[request_step(expect={"status": "200"})]), "steps[0].expect.status", "is not valid"),
     (base(steps=[{"request": {"path": "/v2/x"}, "advance_clock": "1m"}]), "steps[0]", "exactly one of"),
     (base(steps=[{"name": "nothing"}]), "steps[0]", "exactly one of"),
@@ -193,7 +193,7 @@ def test_every_bundled_scenario_is_valid_and_has_steps():
 def test_posting_a_yaml_bomb_to_the_admin_api_is_refused(client, runtime):
     before = runtime.dump_state()
     answer = client.post("/__mock/scenarios", data=billion_laughs(), content_type="application/yaml")
-    assert answer.status_code == 422
+    assert answer.status_code == 413  # expanded, it is over the body limit
     assert "alias bomb" in answer.json["error"]["message"]
     assert runtime.dump_state() == before
 
@@ -241,7 +241,8 @@ def test_the_admin_list_shows_the_configured_folders_before_the_bundled_ones(tmp
 ])
 def test_a_lone_surrogate_is_refused_where_it_stands(text, place):
     # not text: it could never be sent back as JSON
-    with pytest.raises(loader.ScenarioError, match=f"{place}: .*lone surrogate"):
+    # libyaml refuses the escape while parsing; the pure-Python parser leaves it to the value check
+    with pytest.raises(loader.ScenarioError, match=f"{place}: .*lone surrogate|invalid Unicode character escape"):
         loader.parse_text(text, "doc")
 
 
