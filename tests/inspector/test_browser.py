@@ -125,6 +125,7 @@ def test_the_journal_updates_without_a_reload_and_filters_to_one_operation(serve
 
 
 XSS = "<img/src/onerror=window.inspectorPwned=1>"
+XSS_ORDER = "ЗАК-<img/src/onerror=window.inspectorPwned=2>"  # order numbers are any text
 MARKUP_WORLD = {
     "name": "markup-in-the-data",
     "description": "Data that looks like markup",
@@ -133,8 +134,9 @@ MARKUP_WORLD = {
         "appkeys": ["00000000-0000-0000-0000-000000000000"],
         "users": [{
             "login": XSS, "password": "p", "sessions": ["22222222-2222-2222-2222-222222222222"],
-            "orders": [{"number": ORDER}],
-            "subscriptions": [{"id": 7, "url": "https://hooks.example/" + XSS, "orderRoles": ["sender"], "orders": [ORDER]}],
+            "orders": [{"number": ORDER}, {"number": XSS_ORDER}],
+            "subscriptions": [{"id": 7, "url": "https://hooks.example/" + XSS, "orderRoles": ["sender"],
+                               "orders": [ORDER, XSS_ORDER]}],
         }],
     }},
     "faults": [{"description": XSS, "webhook": {"url": "https://hooks.example/" + XSS, "fail": "always", "status": 500}}],
@@ -146,6 +148,9 @@ def test_markup_arriving_in_the_data_shows_as_text_and_never_runs(served, page_f
         assert http.post(served.url + "/__mock/scenarios", json=MARKUP_WORLD, timeout=10).status_code == 200
         event = http.post(served.url + "/__mock/dellin/events", json={"orderNumber": ORDER, "eventType": "order.state.pickup"},
                           timeout=10)
+        assert event.status_code == 200 and len(event.json()["deliveries"]) == 1
+        event = http.post(served.url + "/__mock/dellin/events",
+                          json={"orderNumber": XSS_ORDER, "eventType": "order.state.pickup"}, timeout=10)
         assert event.status_code == 200 and len(event.json()["deliveries"]) == 1
         http.post(served.url + "/v3/auth/login.json",
                   json={"appkey": "00000000-0000-0000-0000-000000000000", "login": XSS, "password": "wrong"}, timeout=10)
@@ -161,6 +166,7 @@ def test_markup_arriving_in_the_data_shows_as_text_and_never_runs(served, page_f
     lane_titles = page.js("return Array.from(document.querySelectorAll('svg.timeline .lane-label title'))"
                           ".map(function (t) { return t.textContent; })")
     assert "order.state.pickup · " + ORDER in lane_titles
+    assert "order.state.pickup · " + XSS_ORDER in lane_titles
     assert XSS in page.find(".dellin-user h3").text
     assert XSS in page.find("#fault-rows").text
     assert XSS in page.find("pre.request-body").text
