@@ -142,7 +142,9 @@ class ContractProxy:
         if check:
             self._check(request, body, status, headers, raw)
         out_headers = [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP and k.lower() != "content-length"]
-        out_headers.append(("Content-Length", str(len(raw))))
+        length = next((v for k, v in headers if k.lower() == "content-length"), None)
+        # a HEAD answer says the length a GET would have; any other says its own
+        out_headers.append(("Content-Length", length if request.method == "HEAD" and length else str(len(raw))))
         start_response(f"{status} {reason or ''}".rstrip(), out_headers)
         return [raw]
 

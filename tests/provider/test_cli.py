@@ -86,7 +86,7 @@ def test_proxy_reports_drift_logs_it_and_records_a_committable_scenario(provider
     # --keep-going runs every step, so every difference the provider made shows
     every = mockserver("run", record, "--keep-going")
     assert every.returncode == 1
-    # (239 is no code the recording can read a user's state from: the mock's user creates a session)
+    # (999 is no code the recording can read a user's state from: the mock's user creates a session)
     for difference in ("at json.data.foo: expected \"bar\", got nothing", "at status: expected 402, got 200",
                        "at status: expected 404, got 400"):
         assert difference in every.stdout, every.stdout
