@@ -154,7 +154,7 @@ class SchemaSet:
         validator = self.validator(name)
         found = []
         for error in sorted(validator.iter_errors(instance), key=_error_order):
-            leaf = _deepest(error)
+            leaf = deepest_error(error)
             path = list(leaf.absolute_path)
             field = next((p for p in reversed(path) if isinstance(p, str)), None)
             if field is None and leaf.validator == "required":
@@ -286,8 +286,8 @@ def _error_order(error):
     return (list(map(str, error.absolute_path)), error.validator)
 
 
-def _deepest(error):
-    # for oneOf/anyOf the most relevant sub-error tells more than the summary
+def deepest_error(error):
+    """The most specific error under a oneOf/anyOf summary, which says less than its branches."""
     while error.context:
         best = max(error.context, key=lambda e: len(e.absolute_path))
         if len(best.absolute_path) <= len(error.absolute_path):

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from ..body import json_type
-from ..schemas import SchemaSet, default_schemas
+from ..schemas import SchemaSet, deepest_error, default_schemas
 from .error_tables import documented_status
 from .exchange import NOT_JSON, Exchange
 from .masking import masked, secrets_of
@@ -135,7 +135,7 @@ def _schema_findings(schemas: SchemaSet, name: str, instance, operation: str, st
         return []
     out = []
     for error in schemas.validator(name).iter_errors(instance):
-        out.extend(_from_error(_deepest(error), operation, status, direction))
+        out.extend(_from_error(deepest_error(error), operation, status, direction))
     return out
 
 
@@ -179,16 +179,6 @@ def _expected_of(schema) -> object:
         if schema.get(key):
             return _expected_of(schema[key][0])
     return "present"
-
-
-def _deepest(error):
-    # a oneOf/anyOf summary says less than its most specific branch's error
-    while error.context:
-        best = max(error.context, key=lambda e: len(e.absolute_path))
-        if len(best.absolute_path) <= len(error.absolute_path):
-            break
-        error = best
-    return error
 
 
 def pointer(parts) -> str:
