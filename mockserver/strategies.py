@@ -29,6 +29,7 @@ from urllib.parse import urldefrag, urljoin
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
+from .body import json_type
 from .schemas import BASE_URI, default_schemas
 
 __all__ = ["requests", "responses", "errors", "notifications", "states"]
@@ -243,18 +244,8 @@ def _types_of(base: str, node) -> set[str]:
         return found
     if "const" in node or "enum" in node:
         values = [node["const"]] if "const" in node else node["enum"]
-        return {_json_type(v) for v in values}
+        return {json_type(v) for v in values}
     return set()
-
-
-def _json_type(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    return {float: "number", str: "string", list: "array", dict: "object"}[type(value)]
 
 
 # ---------------------------------------------------------------- errors

@@ -6,7 +6,7 @@ MASTER = "22eac1c27af4be7b9d04da2ce1af111b"
 
 def test_registration_marker_and_options_are_listed(runner):
     result = runner.run("--markers")
-    result.stdout.fnmatch_lines(["*@pytest.mark.mock_scenario(name_or_path)*"])
+    result.stdout.fnmatch_lines(["*@pytest.mark.mock_scenario(name_or_path, seed=None)*"])
     result = runner.run("--help")
     result.stdout.fnmatch_lines(["*--mock-url=URL*", "*--mock-scenarios=DIR*"])
 

@@ -21,21 +21,11 @@ READ = "/v2/user/session/delivery/read"
 APPKEY = "00000000-0000-0000-0000-000000000000"
 
 
-@pytest.fixture(params=["in_process", "external"])
-def routed(request):
-    """(the mock's runtime, what the interceptor routes to): the app itself, or a live mock's URL."""
-    if request.param == "in_process":
-        app = create_app()
-        yield runtime_of(app), app
-        return
-    server = request.getfixturevalue("live")
-    yield runtime_of(server.app), server.url
-
 
 async def _post(url, timeout=None, session_kwargs=None, **kwargs):
     async with aiohttp.ClientSession(timeout=timeout or aiohttp.ClientTimeout(total=60), **(session_kwargs or {})) as session:
         async with session.post(url, **kwargs) as answer:
-            return answer.status, await answer.json(content_type=None), dict(answer.headers)
+            return answer.status, await answer.json(content_type=None), answer.headers.copy()  # case-insensitive
 
 
 def test_navixy_and_dellin_hosts_reach_the_mock(routed):

@@ -22,16 +22,6 @@ CREATE = "/v2/user/session/delivery/create"
 READ = "/v2/user/session/delivery/read"
 
 
-@pytest.fixture(params=["in_process", "external"])
-def routed(request):
-    """(the mock's runtime, what the interceptor routes to): the app itself, or a live mock's URL."""
-    if request.param == "in_process":
-        app = create_app()
-        yield runtime_of(app), app
-        return
-    server = request.getfixturevalue("live")
-    yield runtime_of(server.app), server.url
-
 
 def _post_with(library: str, url: str, timeout=None, **kwargs):
     """A POST by one client library, as code under test would make it."""
