@@ -121,7 +121,8 @@ def test_an_unknown_event_type_or_role_is_refused_in_the_admin_envelope():
         {"orderNumber": ORDER, "eventType": EVENT, "roles": []},
         {"orderNumber": ORDER, "eventType": EVENT, "roles": ["sender", "sender"]},
         {"orderNumber": ORDER, "eventType": EVENT, "extra": 1},
-        {"orderNumber": "has space", "eventType": EVENT},
+        {"orderNumber": "", "eventType": EVENT},
+        {"orderNumber": "x" * 256, "eventType": EVENT},
     ],
 )
 def test_malformed_event_requests_are_refused(body):
