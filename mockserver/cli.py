@@ -173,34 +173,28 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def port_number(text: str) -> int:
+def _whole_number(text: str, low: int, high: int | None, out_of_range: str, noun: str = "a whole number") -> int:
+    """An argparse type: ``text`` as an integer from ``low`` to ``high``, else one clear line."""
     try:
-        port = int(text)
+        number = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"{port} is not a port number: use 0 to 65535 (0 picks a free one)")
-    return port
+        raise argparse.ArgumentTypeError(f"{text!r} is not {noun}") from None
+    if number < low or (high is not None and number > high):
+        raise argparse.ArgumentTypeError(out_of_range.format(number))
+    return number
+
+
+def port_number(text: str) -> int:
+    return _whole_number(text, 0, 65535, "{} is not a port number: use 0 to 65535 (0 picks a free one)",
+                         noun="a port number")
 
 
 def positive_count(text: str) -> int:
-    try:
-        count = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if count < 1:
-        raise argparse.ArgumentTypeError(f"{count} is too few: at least 1")
-    return count
+    return _whole_number(text, 1, None, "{} is too few: at least 1")
 
 
 def seed_number(text: str) -> int:
-    try:
-        seed = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= seed < 2**64:
-        raise argparse.ArgumentTypeError(f"{seed} is out of range: use 0 to 2**64 - 1")
-    return seed
+    return _whole_number(text, 0, 2**64 - 1, "{} is out of range: use 0 to 2**64 - 1")
 
 
 def _seconds(text: str) -> float:
