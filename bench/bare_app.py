@@ -67,22 +67,13 @@ def main(argv=None) -> int:
 
 
 def _serve_on_granian(app, args) -> int:
-    import signal
-    import threading
-
     from mockserver.server_granian import GranianServer
 
-    server = GranianServer(app, args.host, args.port, threads=args.threads, idle_timeout=30.0)
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    server.start()
-    print(f"bare flask listening on http://{args.host}:{server.port}", flush=True)
-    while not stop.wait(0.5):
-        pass
-    server.stop()
-    return 0
+    from .serving import serve_until_signalled
 
+    server = GranianServer(app, args.host, args.port, threads=args.threads, idle_timeout=30.0)
+    return serve_until_signalled(server.start, server.stop,
+                                 lambda: f"bare flask listening on http://{args.host}:{server.port}")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -5,13 +5,14 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 import threading
 
 from cheroot import wsgi
 
 from mockserver import create_app
+
+from .serving import serve_until_signalled
 
 THREADS = 8  # as `mockserver serve --threads`
 
@@ -23,17 +24,9 @@ def main(argv=None) -> int:
     parser.add_argument("--scenario", default="default")
     args = parser.parse_args(argv)
     server = wsgi.Server((args.host, args.port), create_app(scenario=args.scenario), numthreads=THREADS)
-    server.prepare()
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
     serving = threading.Thread(target=server.serve, daemon=True)
-    serving.start()
-    print(f"cheroot listening on http://{args.host}:{server.bind_addr[1]}", flush=True)
-    while not stop.wait(0.5):
-        pass
-    server.stop()
-    return 0
+    return serve_until_signalled(lambda: (server.prepare(), serving.start()), server.stop,
+                                 lambda: f"cheroot listening on http://{args.host}:{server.bind_addr[1]}")
 
 
 if __name__ == "__main__":
