@@ -12,6 +12,25 @@ from .journal import DEFAULT_JOURNAL_SIZE
 
 MiB = 1024 * 1024
 
+# what a scenario's ``settings`` may set: the points the providers' docs leave
+# open to two readings (docs/decisions.md lists both of each)
+SCENARIO_SETTINGS = (
+    "retry_delays_from",
+    "error_subscriptions_receive_new_events",
+    "webhook_timeout_seconds",
+    "retry_schedule_seconds",
+    "max_consecutive_failures",
+    "dellin_metadata_detail",
+)
+
+
+class BadSettings(ValueError):
+    """Settings the mock cannot run with; ``problems`` has one line per setting."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("bad mock settings: " + "; ".join(problems))
+
 
 @dataclass(frozen=True)
 class MockConfig:
@@ -30,6 +49,9 @@ class MockConfig:
     retry_schedule_seconds: tuple[float, ...] = (60.0, 1200.0, 10800.0)
     retry_delays_from: str = "previous_attempt"  # or "first_attempt"
     max_consecutive_failures: int = 4
+    # Dellin's docs call a subscription in error "stopped": False reads that as
+    # "gets no new events" (its pending retries still run)
+    error_subscriptions_receive_new_events: bool = True
     webhook_concurrency: int = 8  # attempts due at one instant sent at once, at most this many
     delivery_log_size: int = 10_000  # entries kept in the delivery log (oldest go first)
     # Dellin's metadata.detail: "abc" as real answers carry it, or "title": the first error's title
@@ -41,7 +63,7 @@ class MockConfig:
     def __post_init__(self):
         problems = config_problems(self)
         if problems:
-            raise ValueError("bad mock settings: " + "; ".join(problems))
+            raise BadSettings(problems)
 
     def with_overrides(self, **overrides) -> "MockConfig":
         known = {f.name for f in fields(self)}
@@ -49,6 +71,18 @@ class MockConfig:
         if unknown:
             raise TypeError(f"unknown mock settings: {', '.join(sorted(unknown))}")
         return replace(self, **overrides)
+
+    def with_scenario_settings(self, settings: dict | None) -> "MockConfig":
+        """This config with a scenario's ``settings`` over it (none: this config
+        as it is); checked as any config is, ``BadSettings`` naming each problem."""
+        settings = dict(settings or {})
+        unknown = sorted(set(settings) - set(SCENARIO_SETTINGS))
+        if unknown:
+            raise BadSettings([f"{name} is not a scenario setting" for name in unknown])
+        if isinstance(settings.get("retry_schedule_seconds"), list):
+            # a scenario's list, as a tuple: the config stays hashable
+            settings["retry_schedule_seconds"] = tuple(settings["retry_schedule_seconds"])
+        return self.with_overrides(**settings)
 
 
 # ------------------------------------------------------------------ validation
@@ -95,6 +129,11 @@ def config_problems(config: MockConfig) -> list[str]:
     if config.dellin_metadata_detail not in METADATA_DETAIL_CHOICES:
         problems.append(
             f"dellin_metadata_detail must be one of {', '.join(METADATA_DETAIL_CHOICES)}, got {config.dellin_metadata_detail!r}"
+        )
+    if not isinstance(config.error_subscriptions_receive_new_events, bool):
+        problems.append(
+            "error_subscriptions_receive_new_events must be true or false, "
+            f"got {config.error_subscriptions_receive_new_events!r}"
         )
     if config.clock_mode is not None and config.clock_mode not in MODES:
         problems.append(f"clock_mode must be one of {', '.join(MODES)} or None, got {config.clock_mode!r}")

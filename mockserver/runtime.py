@@ -22,12 +22,14 @@ from .store import Store
 
 class MockRuntime:
     def __init__(self, config: MockConfig | None = None, schemas: SchemaSet | None = None):
-        self.config = config or MockConfig()
+        # the operator's config; ``config`` is it with the loaded scenario's settings over it
+        self.base_config = config or MockConfig()
         self.schemas = schemas or default_schemas()
         self._lock = threading.RLock()
         # where the app is served, once a server has bound: webhooks may not lead back here
         self.own_addresses = OwnAddresses()
-        self.scenario = loader.load(self.config.scenario, self.config.scenario_dirs)
+        self.scenario = loader.load(self.base_config.scenario, self.base_config.scenario_dirs)
+        self.config = self._config_for(self.scenario)
         self.clock = self._clock_for(self.scenario)
         self.journal = Journal(self.config.journal_size)
         self.store = Store(self._seed(self.scenario), clock=self.clock, config=self.config, own=self.own_addresses)
@@ -41,9 +43,14 @@ class MockRuntime:
         self._sync_scheduler()
 
     # ------------------------------------------------------------ lifecycle
+    def _config_for(self, scenario: dict) -> MockConfig:
+        """The operator's config with the scenario's ``settings`` over it (the
+        loader has checked them): a scenario states the behaviour its steps expect."""
+        return self.base_config.with_scenario_settings(scenario.get("settings"))
+
     def _faults_for(self, scenario: dict) -> FaultRules:
         """The scenario's rules, seeded by the config's seed, else the scenario's (else a drawn one)."""
-        seed = self.config.seed if self.config.seed is not None else scenario.get("seed")
+        seed = self.base_config.seed if self.base_config.seed is not None else scenario.get("seed")
         return FaultRules(scenario.get("faults") or (), seed=seed)
 
     def listening_on(self, host: str, port: int) -> None:
@@ -82,10 +89,13 @@ class MockRuntime:
         network client may ask for; the operator's own paths come through the
         config)."""
         read = loader.load_named if names_only else loader.load
-        scenario = read(source, self.config.scenario_dirs)  # checks clock.start too
+        scenario = read(source, self.config.scenario_dirs)  # checks clock.start and settings too
         faults = self._faults_for(scenario)
+        config = self._config_for(scenario)
         with self._lock, self.store.lock:
-            self._reseed_with_clock(scenario)
+            self._reseed_with_clock(scenario, config)
+            self.config = config
+            self.delivery.use_config(config)
             self.scenario = scenario
             self._clock_start = self.clock.now()
             self.journal.clear()
@@ -93,15 +103,15 @@ class MockRuntime:
         self._sync_scheduler()
         return scenario
 
-    def _reseed_with_clock(self, scenario: dict) -> None:
-        """The scenario's clock and state, or (on any failure) the clock as it was."""
+    def _reseed_with_clock(self, scenario: dict, config: MockConfig) -> None:
+        """The scenario's clock, state and settings, or (on any failure) the clock as it was."""
         settings = scenario.get("clock") or {}
         mode = self.config.clock_mode or settings.get("mode") or VIRTUAL
         saved = self.clock.saved()
         try:
             # the new state is built on the new clock (session expiry counts from it)
             self.clock.restart(settings.get("start"), mode)
-            self.store.reseed(self._seed(scenario))
+            self.store.reseed(self._seed(scenario), config)
         except BaseException as exc:
             self.clock.restore(saved)
             if isinstance(exc, DellinSeedError):

@@ -21,13 +21,15 @@ class Store:
         self._seed = seed or {}
         self._load(self._seed)
 
-    def _build(self, seed: dict) -> tuple:
-        """Fresh domain objects for ``seed``; raises before anything is assigned."""
+    def _build(self, seed: dict, config=None) -> tuple:
+        """Fresh domain objects for ``seed`` (under ``config``, else the store's);
+        raises before anything is assigned."""
+        config = config or self._config
         return (
             NavixyState(seed.get("navixy")),
-            DellinState(seed.get("dellin"), clock=self._clock, config=self._config, own=self._own),
+            DellinState(seed.get("dellin"), clock=self._clock, config=config, own=self._own),
             # pending retries and the delivery log belong to this state: a reset clears them
-            DeliveryState(self._config.delivery_log_size),
+            DeliveryState(config.delivery_log_size),
         )
 
     def _load(self, seed: dict) -> None:
@@ -51,12 +53,14 @@ class Store:
         with self.lock:
             self.navixy, self.dellin, self.deliveries = fresh
 
-    def reseed(self, seed: dict | None) -> None:
-        """A new scenario: a new seed that later resets return to."""
+    def reseed(self, seed: dict | None, config=None) -> None:
+        """A new scenario: a new seed that later resets return to, and the
+        scenario's settings (``config``; None keeps the store's)."""
         seed = seed or {}
+        config = config or self._config
         with self.lock:
-            fresh = self._build(seed)
-            self._seed = seed
+            fresh = self._build(seed, config)
+            self._seed, self._config = seed, config
             self.navixy, self.dellin, self.deliveries = fresh
             self._as_seeded = self.dump()
 

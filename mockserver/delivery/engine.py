@@ -109,13 +109,10 @@ class DeliveryEngine:
         self._own = own  # the mock's own addresses: never sent to (a seed may predate the bind)
         self._store = store
         self._clock = clock
-        self._config = config
+        self._config = config  # use_config swaps it; read under store.lock when deciding
         self._faults = faults  # callable: the runtime's current FaultRules
         self._sender_instance = sender  # None: made on the first real attempt
         self._sender_lock = threading.Lock()
-        self._max_failures = config.max_consecutive_failures  # MockConfig checked it is 1 or more
-        self._schedule = tuple(config.retry_schedule_seconds)
-        self._delays_from = config.retry_delays_from
         self._gate = _Gate()  # one retry run at a time, and never while a first attempt is on the wire
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
@@ -180,6 +177,13 @@ class DeliveryEngine:
             with self._store.lock:
                 start = self._world()
             return self._run_until(self._clock.now(), start)
+
+    def use_config(self, config) -> None:
+        """Settings (a scenario's, over the mock's) for every decision from now on.
+
+        The caller holds ``store.lock`` and swaps the state with it: an attempt
+        still on the wire belongs to the old state, whose outcomes change nothing."""
+        self._config = config
 
     def seconds_until_next_due(self) -> float | None:
         with self._store.lock:
@@ -326,7 +330,8 @@ class DeliveryEngine:
             return Outcome.from_fault(rule)  # no network call at all
         if self._own is not None and self._own.reaches_self_url(job.url):
             return Outcome(False, None, INVALID_URL, "the url points at the mock itself; not sent")
-        return self._sender.send(job.url, job.notification.body, job.notification.headers(job.attempt))
+        return self._sender.send(job.url, job.notification.body, job.notification.headers(job.attempt),
+                                 timeout=self._config.webhook_timeout_seconds)
 
     def _apply(self, world: _World, job: _Job, outcome: Outcome) -> list[dict]:
         """The state machine; returns the attempt's log entry (and any retries it dropped).
@@ -352,7 +357,7 @@ class DeliveryEngine:
         sub.failures += 1
         if sub.state != rules.DISABLED:
             sub.state = rules.ERROR
-        if sub.failures >= self._max_failures:
+        if sub.failures >= self._config.max_consecutive_failures:  # MockConfig checked it is 1 or more
             sub.state = rules.DISABLED
             dropped = [
                 self._dropped(retry, SUBSCRIPTION_DISABLED, job.attempted_at, sub.state)
@@ -363,8 +368,9 @@ class DeliveryEngine:
 
     def _push_retry(self, world: _World, job: _Job):
         """Queue the retry after a failed attempt; its due time, or None when the schedule is spent."""
+        config = self._config
         next_due = next_retry_due(
-            self._schedule, self._delays_from, job.attempt, job.attempted_at, job.first_attempt_at
+            config.retry_schedule_seconds, config.retry_delays_from, job.attempt, job.attempted_at, job.first_attempt_at
         )
         if next_due is not None:
             world.deliveries.queue.push(PendingRetry(job.notification, job.attempt + 1, next_due, job.first_attempt_at))

@@ -220,8 +220,7 @@ class WebhookSender:
         # one budget for connecting and for the answer's headers together, as
         # "an answer within 5 s" means (a (connect, read) pair would allow twice that);
         # urllib3 applies it per read, the watchdog makes it a deadline
-        self.budget = float(config.webhook_timeout_seconds)
-        self.timeout = urllib3.Timeout(total=self.budget)
+        self.budget = float(config.webhook_timeout_seconds)  # unless a send names its own
         self.verify = config.webhook_ca_bundle or True
         session = requests.Session()
         session.trust_env = False
@@ -245,33 +244,36 @@ class WebhookSender:
                 self._templates[url] = template
         return template
 
-    def send(self, url: str, body: bytes, headers: dict[str, str]) -> Outcome:
-        deadline = _WATCHDOG.start(self.budget)
+    def send(self, url: str, body: bytes, headers: dict[str, str], timeout: float | None = None) -> Outcome:
+        """One attempt, given ``timeout`` seconds (None: the config's budget)."""
+        budget = self.budget if timeout is None else float(timeout)
+        deadline = _WATCHDOG.start(budget)
         try:
-            return self._attempt(url, body, headers, deadline)
+            return self._attempt(url, body, headers, deadline, budget)
         finally:
             _WATCHDOG.finish(deadline)
 
-    def _attempt(self, url: str, body: bytes, headers: dict[str, str], deadline: _Deadline) -> Outcome:
+    def _attempt(self, url: str, body: bytes, headers: dict[str, str], deadline: _Deadline,
+                 budget: float) -> Outcome:
         _current.deadline = deadline
         try:
-            response = self._post(url, body, headers)
+            response = self._post(url, body, headers, budget)
         except Exception as exc:  # every way a delivery can go wrong is an outcome, never a crash
             if deadline.cut:
-                return self._timed_out()
+                return _timed_out(budget)
             causes = _causes(exc)
             return Outcome(False, None, classify(exc, causes), _short(exc, causes))
         finally:
             _current.deadline = None
         try:
             if deadline.cut:  # a cut ends the headers as their blank line would: they may be partial
-                return self._timed_out()
+                return _timed_out(budget)
             _drain(response)  # within what is left of the budget; it cannot change the outcome
         finally:
             response.close()
         return Outcome.from_status(response.status_code)
 
-    def _post(self, url: str, body: bytes, headers: dict[str, str]):
+    def _post(self, url: str, body: bytes, headers: dict[str, str], budget: float):
         """The receiver's answer, its body unread; raises on every failure to get one."""
         prepared = self._template(url).copy()
         prepared.headers.update(headers)
@@ -279,13 +281,14 @@ class WebhookSender:
         prepared.headers["Content-Length"] = str(len(body))
         adapter = self._session.get_adapter(prepared.url)
         # the adapter never follows redirects: the 3xx itself is the answer
-        return adapter.send(prepared, stream=True, timeout=self.timeout, verify=self.verify)
-
-    def _timed_out(self) -> Outcome:
-        return Outcome(False, None, TIMEOUT, f"no complete answer within {self.budget:g} s")
+        return adapter.send(prepared, stream=True, timeout=urllib3.Timeout(total=budget), verify=self.verify)
 
     def close(self) -> None:
         self._session.close()
+
+
+def _timed_out(budget: float) -> Outcome:
+    return Outcome(False, None, TIMEOUT, f"no complete answer within {budget:g} s")
 
 
 def _drain(response) -> None:

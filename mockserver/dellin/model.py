@@ -438,15 +438,21 @@ class DellinState:
         """The subscriptions an order event notifies, each with the matched roles.
 
         A subscription is notified when it holds the order, covers the type, is
-        enabled or in error, and shares a role with the subscriber's roles on
-        the order (``roles`` overrides them; unknown roles match every role).
+        enabled (or in error, unless ``error_subscriptions_receive_new_events``
+        is off), and shares a role with the subscriber's roles on the order
+        (``roles`` overrides them; unknown roles match every role).
         """
         out = []
         for sub in sorted(self.subscriptions.values(), key=lambda s: s.id):
-            if sub.state == rules.DISABLED or not sub.covers(event_type) or order_number not in sub.orders:
+            if not self._hears_new_events(sub) or not sub.covers(event_type) or order_number not in sub.orders:
                 continue
             user_roles = roles if roles is not None else self.users[sub.owner].roles_on(order_number)
             matched = list(sub.order_roles) if user_roles is None else [r for r in sub.order_roles if r in user_roles]
             if matched:
                 out.append((sub, matched))
         return out
+
+    def _hears_new_events(self, sub: Subscription) -> bool:
+        if sub.state == rules.ERROR:
+            return self._config.error_subscriptions_receive_new_events
+        return sub.state != rules.DISABLED

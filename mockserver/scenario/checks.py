@@ -1,6 +1,7 @@
 """What the scenario schema cannot say: a clock start in the clock's range,
-one action per step, durations that parse, well-formed matchers, ``${name}``
-only after a step saves it, and the fault rules' operations and error codes."""
+settings the mock's config accepts, one action per step, durations that
+parse, well-formed matchers, ``${name}`` only after a step saves it, and the
+fault rules' operations and error codes."""
 from __future__ import annotations
 
 from ..clock import ClockRangeError, checked_clock_instant, parse_duration
@@ -13,6 +14,7 @@ STEP_ACTIONS = ("request", "advance_clock", "trigger_event", "expect_deliveries"
 
 def scenario_problems(doc: dict) -> list[tuple[str, str]]:
     out = list(clock_problems(doc.get("clock") or {}))
+    out.extend(settings_problems(doc.get("settings")))
     if "faults" in doc:
         out.extend(rules_problems(doc["faults"], "faults"))
     out.extend(steps_problems(doc.get("steps") or [], declared=doc.get("variables") or {}))
@@ -29,6 +31,18 @@ def clock_problems(clock: dict) -> list[tuple[str, str]]:
         checked_clock_instant(clock["start"])
     except ClockRangeError as exc:
         return [("clock.start", str(exc))]
+    return []
+
+
+def settings_problems(settings) -> list[tuple[str, str]]:
+    """The scenario's ``settings`` as the config judges them, over any config
+    (each setting is checked on its own)."""
+    from ..config import BadSettings, MockConfig
+
+    try:
+        MockConfig().with_scenario_settings(settings)
+    except BadSettings as exc:
+        return [("settings", problem) for problem in exc.problems]
     return []
 
 

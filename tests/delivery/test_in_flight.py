@@ -28,7 +28,7 @@ class Receiver:
         self.answers = list(answers)
         self.during = None
 
-    def send(self, url, body, headers):
+    def send(self, url, body, headers, timeout=None):
         if self.during is not None:
             self.during()
         ok = self.answers.pop(0)

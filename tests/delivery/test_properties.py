@@ -50,7 +50,7 @@ class ScriptedSender:
     def __init__(self):
         self.script: dict[str, list[bool]] = {}
 
-    def send(self, url, body, headers):
+    def send(self, url, body, headers, timeout=None):
         attempt = int(headers[HEADER_ATTEMPT])
         ok = self.script[json.loads(body)["orderNumber"]][attempt - 1]
         return Outcome(True, 200) if ok else Outcome.from_status(500)

@@ -43,7 +43,7 @@ class HeldReceiver:
         self.on_wire = threading.Event()
         self.released = threading.Event()
 
-    def send(self, url, body, headers):
+    def send(self, url, body, headers, timeout=None):
         if self.hold:
             self.on_wire.set()
             self.released.wait(30)

@@ -73,6 +73,14 @@ def test_subscriptions_for_event_match_state_type_order_and_roles():
     assert s.subscriptions_for_event("404", "order.state.pickup") == []
 
 
+@pytest.mark.parametrize("receive, expected", [(True, [7]), (False, [])])
+def test_whether_a_subscription_in_error_hears_of_new_events_is_a_setting(receive, expected):
+    s = state(copy.deepcopy(SEED), error_subscriptions_receive_new_events=receive)
+    found = s.subscriptions_for_event("1", "order.custom.thing", roles=["receiver"])
+    assert [sub.id for sub, _ in found] == expected
+    assert [sub.id for sub, _ in s.subscriptions_for_event("1", "order.state.pickup")] == [4]  # enabled: always
+
+
 @pytest.mark.parametrize(
     "change, message",
     [

@@ -42,6 +42,10 @@ BAD_DOCUMENTS = [
     (base(faults=[{"webhook": {"url": "https://h.example", "fail": 0}}]), "faults[0].webhook.fail", "0"),
     (base(faults=[{"webhook": {"url": "https://h.example"}, "when": {"api": "navixy"}}]), "faults[0]", "cannot also have when"),
     (base(faults=[{"when": {"api": "navixy"}, "delay_ms": "slow"}]), "faults[0].delay_ms", "not valid under any of the given schemas"),
+    (base(settings={"retry_delays_from": "later"}), "settings.retry_delays_from", "is not one of"),
+    (base(settings={"webhook_timeout_seconds": 0}), "settings.webhook_timeout_seconds", "less than or equal to the minimum"),
+    (base(settings={"max_consecutive_failures": 2.0}), "settings", "max_consecutive_failures must be a whole number"),
+    (base(settings={"error_subscriptions_receive_events": False}), "settings", "'error_subscriptions_receive_events' was unexpected"),
     (base(steps=[request_step(expect={"status": "200"})]), "steps[0].expect.status", "is not valid"),
     (base(steps=[{"request": {"path": "/v2/x"}, "advance_clock": "1m"}]), "steps[0]", "exactly one of"),
     (base(steps=[{"name": "nothing"}]), "steps[0]", "exactly one of"),
@@ -96,6 +100,14 @@ def test_errors_from_a_file_name_the_file(tmp_path, runtime):
     assert "at faults[2].when.operation: unknown operation 'navixy.nope'" in message
     assert "at faults[1]:" in message
     assert runtime.dump_state() == before
+
+
+def test_a_bad_setting_in_a_file_names_the_file_and_the_setting(tmp_path, runtime):
+    path = write(tmp_path, "name: t\nsettings:\n  retry_schedule_seconds: [60, -1]\n")
+    with pytest.raises(ScenarioError) as caught:
+        runtime.load_scenario(str(path))
+    assert str(caught.value).startswith(f"{path}: at settings.retry_schedule_seconds[1]: -1 is less than the minimum of 0")
+    assert runtime.config == runtime.base_config
 
 
 def billion_laughs(levels=9) -> str:
