@@ -47,10 +47,9 @@ def _serve(args) -> int:
     configure_logging()
     mock = runtime_of(app)
     access = app.extensions.get(ACCESS_LOG)
-    if tls is not None and tls.ca_file is not None:
-        from .admin.tls_routes import CA_PEM
+    from .admin.tls_routes import publish_ca
 
-        app.extensions[CA_PEM] = tls.ca_pem()
+    publish_ca(app, tls)
 
     def stopped():
         mock.close()

@@ -46,12 +46,14 @@ def names_for(extra_names=(), host: str | None = None) -> list[str]:
     return list(dict.fromkeys(name.strip() for name in names if name.strip()))
 
 
-def make_certificate(names) -> TlsFiles:
-    """A new CA and a server certificate for ``names``, written to a new private folder."""
+def make_certificate(names, *, needed_by: str = "--tls") -> TlsFiles:
+    """A new CA and a server certificate for ``names``, written to a new private folder.
+
+    ``needed_by`` names, for the message when trustme is missing, what asked for HTTPS."""
     try:
         import trustme
     except ImportError:
-        raise TlsError(f"--tls needs trustme: {INSTALL_HINT}") from None
+        raise TlsError(f"{needed_by} needs trustme: {INSTALL_HINT}") from None
     try:
         ca = trustme.CA(organization_name="mockserver", organization_unit_name="local test CA")
         certificate = ca.issue_cert(*names)

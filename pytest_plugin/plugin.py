@@ -31,9 +31,29 @@ def pytest_addoption(parser) -> None:
         "--mock-admin-token", dest="mock_admin_token", default=None, metavar="TOKEN",
         help="X-Mock-Admin-Token for an external mock bound to a non-loopback address (ini: mock_admin_token)",
     )
+    group.addoption(
+        "--mock-tls", dest="mock_tls", action="store_true", default=None,
+        help="serve the mock over HTTPS, with a certificate from a new local CA: mock.ca_bundle is the CA's file "
+             "(ini: mock_tls)",
+    )
+    group.addoption(
+        "--mock-tls-name", dest="mock_tls_names", action="append", default=None, metavar="NAME",
+        help="another name for that certificate, e.g. api.dellin.ru (repeatable; implies --mock-tls) "
+             "(ini: mock_tls_names)",
+    )
+    group.addoption(
+        "--mock-ca-bundle", dest="mock_ca_bundle", default=None, metavar="FILE",
+        help="the CA (PEM) of an external HTTPS mock's certificate; by default one on this machine "
+             "hands over its own (ini: mock_ca_bundle)",
+    )
     parser.addini("mock_url", "URL of an external mock to use instead of starting one", default="")
     parser.addini("mock_scenarios", "a folder of scenario files, searched first for scenario names", default="")
     parser.addini("mock_admin_token", "X-Mock-Admin-Token for an external mock", default="")
+    parser.addini("mock_tls", "serve the mock over HTTPS, with a certificate from a new local CA", type="bool",
+                  default=False)
+    parser.addini("mock_tls_names", "more names for the mock's certificate (implies mock_tls)", type="args",
+                  default=[])
+    parser.addini("mock_ca_bundle", "the CA (PEM) of an external HTTPS mock's certificate", default="")
     parser.addini("mock_other_hosts", "under mock_intercept, calls to other hosts off this machine: pass or refuse",
                   default="pass")
 
@@ -69,8 +89,32 @@ def scenario_dirs(config) -> list[Path]:
     return []
 
 
+def tls_names(config) -> list[str]:
+    """``--mock-tls-name`` (each one), else the ini key ``mock_tls_names``."""
+    return list(config.getoption("mock_tls_names") or config.getini("mock_tls_names"))
+
+
+def wants_tls(config) -> bool:
+    """HTTPS was asked for: ``--mock-tls``, ``mock_tls = true``, or a name for the certificate."""
+    return bool(config.getoption("mock_tls") or config.getini("mock_tls") or tls_names(config))
+
+
+def ca_bundle_setting(config) -> str | None:
+    """``--mock-ca-bundle``; the ini value is relative to the directory of the ini file."""
+    value = config.getoption("mock_ca_bundle")
+    if value:
+        return str(Path(value).resolve())
+    value = config.getini("mock_ca_bundle")
+    if value:
+        base = config.inipath.parent if config.inipath else config.invocation_params.dir
+        return str((base / value).resolve())
+    return None
+
+
 def session_server(config, host: str = "127.0.0.1", port: int = 0):
-    """The session's one server (one per xdist worker): started or connected on first use."""
+    """The session's one server (one per xdist worker): started or connected on first use.
+
+    HTTPS or not is chosen here, once for the session: every test shares the server."""
     from mockserver.testing.server import MockServerError, connect_external, start_local
 
     server = config.stash.get(_SERVER, None)
@@ -78,9 +122,11 @@ def session_server(config, host: str = "127.0.0.1", port: int = 0):
         url = _setting(config, "mock_url")
         try:
             if url:
-                server = connect_external(url, _setting(config, "mock_admin_token"))
+                server = connect_external(url, _setting(config, "mock_admin_token"),
+                                          ca_bundle=ca_bundle_setting(config), tls=wants_tls(config))
             else:
-                server = start_local(host, port, scenario_dirs(config))
+                server = start_local(host, port, scenario_dirs(config), tls=wants_tls(config),
+                                     tls_names=tls_names(config))
         except MockServerError as exc:
             problem = str(exc)
         else:
@@ -105,7 +151,8 @@ def mock_server_port() -> int:
 
 @pytest.fixture(scope="session")
 def mock_server(pytestconfig, mock_server_host, mock_server_port):
-    """A live mock for the session: ``.url``, ``.navixy_url``, ``.dellin_url``; ``.app`` when in-process."""
+    """A live mock for the session: ``.url``, ``.navixy_url``, ``.dellin_url``; ``.app`` when in-process;
+    ``.ca_bundle``, the CA's PEM file of an HTTPS mock (``--mock-tls``), else None."""
     return session_server(pytestconfig, mock_server_host, mock_server_port)
 
 
@@ -145,7 +192,8 @@ def mock(_mock_handle, request):
     """The session's mock, reset before this test, with the marker's scenario loaded.
 
     During the test, ``requests``/``httpx`` calls to ``mock.url`` are answered
-    in process when the server runs here; other clients use its socket."""
+    in process when the server runs here over HTTP; other clients, and every
+    client of an HTTPS mock (``verify=mock.ca_bundle``), use its socket."""
     scenario, seed = _marker(request)
     with _mock_handle.prepare(scenario, search_from=_test_folder(request), seed=seed).routed() as handle:
         yield handle
@@ -191,18 +239,22 @@ def mock_client(mock_app):
 def mock_intercept(request, mock, mock_server):
     """Routes ``requests``/``httpx``/``aiohttp`` calls to the real base URLs to the same mock as ``mock``.
 
-    In-process when the server runs here (aiohttp over a loopback socket);
-    over HTTP to ``--mock-url`` when it is external. With the ini key
-    ``mock_other_hosts = refuse``, a call to another host off this machine
-    raises the client library's connection error.
+    In-process when the server runs here (aiohttp over a loopback socket),
+    over HTTP or HTTPS alike; over the socket to ``--mock-url`` when it is
+    external, checking an HTTPS mock's certificate against ``ca_bundle``.
+    With the ini key ``mock_other_hosts = refuse``, a call to another host
+    off this machine raises the client library's connection error.
     """
     from mockserver.testing import Interceptor
 
     other_hosts = request.config.getini("mock_other_hosts").strip().lower()
     if other_hosts not in ("pass", "refuse"):
         raise pytest.UsageError(f"mock_other_hosts must be pass or refuse, not {other_hosts!r}")
-    target = mock_server.url if mock_server.external else mock_server.app
-    with Interceptor(target, other_hosts=other_hosts == "pass") as interceptor:
+    if mock_server.external:
+        target, ca_bundle = mock_server.url, mock_server.ca_bundle
+    else:
+        target, ca_bundle = mock_server.app, None
+    with Interceptor(target, other_hosts=other_hosts == "pass", ca_bundle=ca_bundle) as interceptor:
         yield interceptor
 
 

@@ -16,6 +16,12 @@ from . import operations as ops
 CA_PEM = "mockserver.tls_ca_pem"
 
 
+def publish_ca(app, files) -> None:
+    """Serve the CA of ``files`` (a ``tls.TlsFiles``), when the mock made it, at /__mock/tls/ca.pem."""
+    if files is not None and files.ca_file is not None:
+        app.extensions[CA_PEM] = files.ca_pem()
+
+
 def ca_certificate():
     pem = current_app.extensions.get(CA_PEM)
     if pem is None:

@@ -34,14 +34,19 @@ class MockAdminError(Exception):
 
 
 class AdminClient:
-    """The admin API of the mock at ``base_url``: the mock's root URL, not ``/__mock``."""
+    """The admin API of the mock at ``base_url``: the mock's root URL, not ``/__mock``.
+
+    ``ca_bundle``: the CA (a PEM file) that an HTTPS mock's certificate is checked against."""
 
     def __init__(self, base_url: str, admin_token: str | None = None, *,
-                 session: requests.Session | None = None, timeout: float = DEFAULT_TIMEOUT_SECONDS):
+                 session: requests.Session | None = None, timeout: float = DEFAULT_TIMEOUT_SECONDS,
+                 ca_bundle: str | None = None):
         self.base_url = base_url.rstrip("/")
         self.admin_url = self.base_url + ADMIN_PREFIX
         self.session = session or requests.Session()
         self.timeout = timeout
+        # given with each call: requests lets REQUESTS_CA_BUNDLE override a session's own setting
+        self.verify = ca_bundle or None
         self.headers = {ADMIN_TOKEN_HEADER: admin_token} if admin_token else {}
 
     def call(self, method: str, path: str, *, json=None, data: bytes | None = None, content_type: str | None = None):
@@ -52,7 +57,7 @@ class AdminClient:
         where = ADMIN_PREFIX + path
         try:
             response = self.session.request(method, self.admin_url + path, json=json, data=data,
-                                            headers=headers, timeout=self.timeout)
+                                            headers=headers, timeout=self.timeout, verify=self.verify)
         except requests.RequestException as exc:
             raise MockAdminError(method, where, 0, f"the mock does not answer: {exc}") from exc
         try:

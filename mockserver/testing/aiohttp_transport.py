@@ -9,9 +9,11 @@ pinned below 4 for it. ``ClientSession._build_url`` resolves a session's
 The call is sent on by aiohttp's own code, with only the URL changed: to an
 external mock, or, for an in-process interceptor, to a server that serves
 the app inside this process on 127.0.0.1 for as long as the interceptor is
-active. So the client's timeouts raise aiohttp's own timeout errors, a
-dropped connection raises ``aiohttp.ServerDisconnectedError``, and cookies,
-redirects and streaming behave as over any socket. The ``Host`` header keeps
+active (an external HTTPS mock's certificate is checked against its own CA,
+not against what the client set for the real host). So the client's
+timeouts raise aiohttp's own timeout errors, a dropped connection raises
+``aiohttp.ServerDisconnectedError``, and cookies, redirects and streaming
+behave as over any socket. The ``Host`` header keeps
 the real host name, so the mock answers a path that host's API does not have
 with a 404 in that API's envelope. A response's ``url`` is the URL the call
 was sent to.
@@ -41,8 +43,11 @@ def patch(taker, refusal) -> None:
 
                 raise ClientConnectionError(refused)
             return await original(session, method, str_or_url, **kwargs)
-        target, headers = interceptor.aiohttp_route(url, kwargs.get("headers"))
+        target, headers, ssl_context = interceptor.aiohttp_route(url, kwargs.get("headers"))
         kwargs["headers"] = headers
+        if ssl_context is not None and kwargs.get("ssl", True) is not False:
+            kwargs["ssl"] = ssl_context  # the client's settings were made for the real host
+        kwargs.pop("server_hostname", None)
         kwargs.pop("proxy", None)  # the mock is reached directly
         return await original(session, method, target, **kwargs)
 

@@ -6,7 +6,9 @@ While an interceptor is active, calls to the real base URLs
 
 - given a WSGI app (``mockserver.create_app()``), in process, without
   sockets, as a server on a socket would answer them (``wsgi_call``);
-- given a URL (an external ``mockserver serve``), over HTTP to that URL.
+- given a URL (an external ``mockserver serve``), over HTTP to that URL;
+  for an HTTPS one, its certificate is checked against ``ca_bundle`` (the
+  client's own setting was made for the real host, not for the mock).
 
 Given ``origins`` (a mock's own URL, such as ``http://127.0.0.1:8080``), an
 in-process interceptor takes the calls to those too: the ``mock`` fixture
@@ -170,9 +172,11 @@ def _remove_patches() -> None:
 
 class Interceptor:
     """Routes the real base URLs (``hosts=True``) and any ``origins`` to
-    ``target``: a WSGI app (in process) or a mock's URL (real base URLs only)."""
+    ``target``: a WSGI app (in process) or a mock's URL (real base URLs only),
+    whose certificate, over HTTPS, is checked against ``ca_bundle`` (a PEM file)."""
 
-    def __init__(self, target, *, hosts: bool = True, origins=(), other_hosts: bool = True):
+    def __init__(self, target, *, hosts: bool = True, origins=(), other_hosts: bool = True,
+                 ca_bundle: str | None = None):
         self.target = target.rstrip("/") if isinstance(target, str) else target
         self.hosts = hosts
         # False: a call to any other host that is not on this machine raises
@@ -181,11 +185,15 @@ class Interceptor:
         self.origins = tuple(origin.rstrip("/") for origin in origins)
         if self.origins and not self.in_process:
             raise ValueError("only an in-process interceptor takes a mock's own URL")
+        if ca_bundle and self.in_process:
+            raise ValueError("ca_bundle verifies a mock's URL; an in-process interceptor opens no connection")
+        self.ca_bundle = ca_bundle
         self._call = None
         self._requests_forwarder = None
         self._httpx_forwarder = None
         self._httpx_async_forwarder = None
         self._loopback = None
+        self._aiohttp_ssl = None
 
     @property
     def in_process(self) -> bool:
@@ -218,6 +226,8 @@ class Interceptor:
             from requests.adapters import HTTPAdapter
 
             self._requests_forwarder = HTTPAdapter()
+        if self.ca_bundle and verify is not False:
+            verify = self.ca_bundle
         response = _originals["requests"](self._requests_forwarder, sent, stream=stream, timeout=timeout,
                                           verify=verify, cert=cert, proxies=_proxies_for(sent.url, proxies))
         response.url = request.url
@@ -236,7 +246,7 @@ class Interceptor:
         if self._httpx_forwarder is None:
             import httpx
 
-            self._httpx_forwarder = httpx.HTTPTransport()
+            self._httpx_forwarder = httpx.HTTPTransport(verify=self._verify())
         sent = httpx_transport.forwarded(request, self._httpx_target(), request.read())
         return httpx_transport.answered_for(request, _originals["httpx"](self._httpx_forwarder, sent))
 
@@ -253,10 +263,17 @@ class Interceptor:
 
             # no pooled connections: they would belong to one event loop, and an
             # interceptor outlives loops; and nothing is left open at stop
-            self._httpx_async_forwarder = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_keepalive_connections=0))
+            self._httpx_async_forwarder = httpx.AsyncHTTPTransport(
+                verify=self._verify(), limits=httpx.Limits(max_keepalive_connections=0))
         sent = httpx_transport.forwarded(request, self._httpx_target(), await request.aread())
         answer = await _originals["httpx_async"](self._httpx_async_forwarder, sent)
         return httpx_transport.answered_for(request, answer)
+
+    def _verify(self):
+        """What httpx verifies a forwarded call with: the mock's CA, else its default."""
+        from .ca_bundle import verifying_context
+
+        return verifying_context(self.ca_bundle) or True
 
     def _httpx_target(self):
         import httpx
@@ -265,14 +282,18 @@ class Interceptor:
 
     # ------------------------------------------------------------ aiohttp
     def aiohttp_route(self, url, headers):
-        """Where an aiohttp call to ``url`` goes, and with which headers."""
+        """Where an aiohttp call to ``url`` goes, with which headers, and the SSL
+        context that checks the mock's certificate (None: aiohttp's own)."""
         from . import aiohttp_transport
+        from .ca_bundle import verifying_context
 
         if self.in_process:
             if self._loopback is None:
                 self._loopback = aiohttp_transport.LoopbackServer(self.target)
-            return aiohttp_transport.routed(self._loopback.url, url, headers)
-        return aiohttp_transport.routed(self.target, url, headers)
+            return (*aiohttp_transport.routed(self._loopback.url, url, headers), None)
+        if self._aiohttp_ssl is None and self.ca_bundle:
+            self._aiohttp_ssl = verifying_context(self.ca_bundle)
+        return (*aiohttp_transport.routed(self.target, url, headers), self._aiohttp_ssl)
 
     # ------------------------------------------------------------ activation
     def start(self) -> "Interceptor":
@@ -315,9 +336,10 @@ def _proxies_for(url: str, proxies):
     return proxies
 
 
-def intercept(app_or_url, *, other_hosts: bool = True) -> Interceptor:
+def intercept(app_or_url, *, other_hosts: bool = True, ca_bundle: str | None = None) -> Interceptor:
     """A context manager: ``with intercept(create_app()):`` or ``with intercept("http://127.0.0.1:8080"):``.
 
     ``other_hosts=False`` refuses calls to hosts other than the mocked ones
-    and this machine's, with the client library's own connection error."""
-    return Interceptor(app_or_url, other_hosts=other_hosts)
+    and this machine's, with the client library's own connection error.
+    ``ca_bundle``: the CA (a PEM file) of a mock served over HTTPS at ``app_or_url``."""
+    return Interceptor(app_or_url, other_hosts=other_hosts, ca_bundle=ca_bundle)

@@ -6,7 +6,8 @@ drives an in-process server and an external ``mockserver serve`` alike. For
 an in-process server the admin calls are made in process, and while
 ``routed()`` is active so are the test's own ``requests``/``httpx`` calls to
 the mock's URL; other clients (a subprocess, curl) still reach it over its
-socket.
+socket. An HTTPS mock's URL is always reached over its socket, so that a
+client's certificate checks run as against any HTTPS server.
 """
 from __future__ import annotations
 
@@ -61,8 +62,9 @@ class Mock:
             from .requests_transport import InProcessAdapter
 
             session.mount(server.url + "/", InProcessAdapter(server.app))
-            self._route = Interceptor(server.app, hosts=False, origins=[server.url])
-        self.admin = AdminClient(server.url, server.admin_token, session=session)
+            if not server.tls:  # in process, no certificate would be checked
+                self._route = Interceptor(server.app, hosts=False, origins=[server.url])
+        self.admin = AdminClient(server.url, server.admin_token, session=session, ca_bundle=server.ca_bundle)
 
     # ------------------------------------------------------------ URLs
     @property
@@ -76,6 +78,11 @@ class Mock:
     @property
     def dellin_url(self) -> str:
         return self.server.dellin_url
+
+    @property
+    def ca_bundle(self) -> str | None:
+        """A PEM file with the CA of an HTTPS mock's certificate, for ``verify=``; None over HTTP."""
+        return self.server.ca_bundle
 
     # ------------------------------------------------------------ lifecycle
     def reset(self, seed: int | None = None) -> None:
@@ -110,7 +117,7 @@ class Mock:
     @contextlib.contextmanager
     def routed(self):
         """While active, ``requests`` and ``httpx`` calls to ``url`` are answered
-        in process (nothing changes for an external mock)."""
+        in process (nothing changes for an external or an HTTPS mock)."""
         if self._route is None:
             yield self
             return

@@ -5,6 +5,7 @@ examples of one page may run on different workers, so none leans on another.
 
 - ``python`` with a ``def test_...``: a test module, run by pytest in a
   subprocess (pytester) with the plugin; each of its tests must pass.
+  ``python args=--opt,--opt2`` runs it with those pytest options.
 - other ``python``: a script, run in a fresh namespace.
 - ``sh``: shell lines.
   - ``curl`` calls go to a fresh in-process mock (one per block), whose every
@@ -98,15 +99,16 @@ class ModuleRunner:
         # only the plugin: the other installed plugins cost seconds of start-up per run
         monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
 
-    def run(self):
-        return self.pytester.runpytest_subprocess("-p", "pytest_plugin.plugin", "-p", "no:cacheprovider", timeout=300)
+    def run(self, *args: str):
+        return self.pytester.runpytest_subprocess("-p", "pytest_plugin.plugin", "-p", "no:cacheprovider", *args,
+                                                  timeout=300)
 
 
 def run_test_module(example: Example) -> None:
-    source, _ = example.parsed
+    source, options = example.parsed
     runner = example.namespace["doc_pytester"]
     runner.pytester.makepyfile(test_doc_example=str(source))
-    result = runner.run()
+    result = runner.run(*filter(None, options.get("args", "").split(",")))
     outcomes = result.parseoutcomes()
     expected = len(test_names(source))
     output = "\n".join(result.outlines[-40:])
