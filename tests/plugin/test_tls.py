@@ -169,6 +169,7 @@ def served_tls_mock():
     """``mockserver serve --tls`` in a subprocess: (its URL, the CA file it printed)."""
     with ServeProcess("--tls", "--quiet", "--allow-http-webhooks", timeout=60) as served:
         yield served.url, Path(re.search(r"CA: ([^)]+)\)", served.output[0]).group(1))
+        served.stop()  # as Ctrl-C would, so that it removes its certificate's files
 
 
 @pytest.mark.live
