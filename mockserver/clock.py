@@ -68,6 +68,32 @@ def parse_instant(value) -> datetime:
         raise ValueError(f"{value!r} is outside the years 1-9999 in UTC") from None
 
 
+# RFC 3339's date-time, JSON Schema's "format": "date-time"
+_DATE_TIME = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})[Tt](?P<time>\d{2}:\d{2}:\d{2})(?:\.(?P<fraction>\d+))?(?P<offset>[Zz]|[+-]\d{2}:\d{2})"
+)
+_UTC_MIN = datetime.min.replace(tzinfo=timezone.utc)
+_UTC_MAX = datetime.max.replace(tzinfo=timezone.utc)
+
+
+def parse_date_time(text) -> datetime:
+    """An aware UTC datetime from an RFC 3339 date-time, exactly the texts the
+    schemas' ``date-time`` format accepts; an instant past either end of
+    datetime's range stands at that end."""
+    match = _DATE_TIME.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        raise ValueError(f"{text!r} is not an RFC 3339 date-time such as 2024-06-01T09:00:00Z")
+    offset = match["offset"].upper()
+    fraction = (match["fraction"] or "0")[:6].ljust(6, "0")
+    dt = datetime.fromisoformat(
+        f"{match['date']}T{match['time']}.{fraction}{'+00:00' if offset == 'Z' else offset}"
+    )
+    try:
+        return dt.astimezone(timezone.utc)
+    except OverflowError:
+        return _UTC_MIN if dt.year == 1 else _UTC_MAX
+
+
 class ClockRangeError(ValueError):
     """An instant the mock clock cannot be set to."""
 

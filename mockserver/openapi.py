@@ -24,7 +24,6 @@ from .schemas import BASE_URI, SchemaSet, default_schemas
 
 OPENAPI_VERSION = "3.1.0"
 JSON = "application/json"
-FORM = "application/x-www-form-urlencoded"
 
 TAGS = (
     {"name": NAVIXY, "description": "Navixy delivery sessions (base URL: /v2)"},
@@ -36,8 +35,7 @@ TAGS = (
 # 403 a foreign Host or Origin, 415 a body that is not JSON (or YAML for a scenario)
 ADMIN_ERROR_STATUSES = ("400", "401", "403", "404", "405", "409", "413", "415", "422")
 
-# APIs whose calls may come as HTML forms as well as JSON (docs: Navixy)
-FORM_APIS = frozenset({NAVIXY})
+BODY_METHODS = ("POST", "PUT", "PATCH")
 
 _FLASK_PARAM = re.compile(r"<(?:(?P<converter>[a-zA-Z_]+)(?:\([^)]*\))?:)?(?P<name>[a-zA-Z_][a-zA-Z0-9_]*)>")
 _CONVERTER_SCHEMAS = {
@@ -53,12 +51,24 @@ def openapi_path(flask_rule: str) -> str:
     return _FLASK_PARAM.sub(lambda m: "{" + m.group("name") + "}", flask_rule)
 
 
-def path_parameters(flask_rule: str) -> list[dict]:
-    params = []
-    for match in _FLASK_PARAM.finditer(flask_rule):
-        schema = _CONVERTER_SCHEMAS.get(match.group("converter") or "", {"type": "string", "minLength": 1})
-        params.append({"name": match.group("name"), "in": "path", "required": True, "schema": dict(schema)})
-    return params
+def parameters(operation: Operation, bundler: "_Bundler", method: str = "GET") -> list[dict]:
+    """The path parameters of the Flask rule, then the query parameters; each
+    with the schema the operation names for it (else its converter's). A
+    method without a body must carry in its query what the request schema
+    requires (Navixy's GET: the hash)."""
+    schemas = dict(operation.parameters)
+    needed = set()
+    if operation.request_schema and method not in BODY_METHODS:
+        needed = set(bundler.schemas.documents[operation.request_schema].get("required", ()))
+    out = []
+    for match in _FLASK_PARAM.finditer(operation.path):
+        name = match.group("name")
+        schema = bundler.ref(schemas.pop(name)) if name in schemas else dict(
+            _CONVERTER_SCHEMAS.get(match.group("converter") or "", {"type": "string", "minLength": 1}))
+        out.append({"name": name, "in": "path", "required": True, "schema": schema})
+    for name, schema_ref in schemas.items():
+        out.append({"name": name, "in": "query", "required": name in needed, "schema": bundler.ref(schema_ref)})
+    return out
 
 
 def component_name(schema_file: str) -> str:
@@ -76,9 +86,11 @@ class _Bundler:
         self.schemas = schemas
         self.components: dict[str, dict] = {}
 
-    def ref(self, schema_file: str) -> dict:
+    def ref(self, schema: str) -> dict:
+        """A ``$ref`` to a schema file, or to ``file#/pointer`` inside one."""
+        schema_file, _, pointer = schema.partition("#")
         self._include(schema_file)
-        return {"$ref": f"#/components/schemas/{component_name(schema_file)}"}
+        return {"$ref": f"#/components/schemas/{component_name(schema_file)}{pointer}"}
 
     def _include(self, schema_file: str) -> None:
         name = component_name(schema_file)
@@ -151,13 +163,8 @@ def _operation_id(operation: Operation, method: str) -> str:
 
 
 def _request_body(operation: Operation, bundler: _Bundler) -> dict:
-    schema = bundler.ref(operation.request_schema)
-    content = {JSON: {"schema": schema}}
-    if operation.api in FORM_APIS:
-        content[FORM] = {"schema": copy.deepcopy(schema)}
-    # Navixy also takes its parameters from the query string or a header
-    required = operation.api not in FORM_APIS
-    return {"required": required, "content": content}
+    content = {media: {"schema": bundler.ref(operation.request_schema)} for media in operation.request_media_types}
+    return {"required": operation.body_required, "content": content}
 
 
 def _operation_object(operation: Operation, method: str, bundler: _Bundler) -> dict:
@@ -174,12 +181,10 @@ def _operation_object(operation: Operation, method: str, bundler: _Bundler) -> d
         "summary": operation.summary,
         "tags": [operation.api],
     }
-    parameters = path_parameters(operation.path)
-    for name in operation.query_params:
-        parameters.append({"name": name, "in": "query", "required": False, "schema": {"type": "string"}})
-    if parameters:
-        out["parameters"] = parameters
-    if operation.request_schema and method in ("POST", "PUT", "PATCH"):
+    declared = parameters(operation, bundler, method)
+    if declared:
+        out["parameters"] = declared
+    if operation.request_schema and method in BODY_METHODS:
         out["requestBody"] = _request_body(operation, bundler)
     out["responses"] = responses
     if operation.api == ADMIN:

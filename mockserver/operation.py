@@ -14,7 +14,10 @@ class Operation:
     request_schema: str | None = None  # a file under schemas/
     response_schema: str | None = None  # the success response
     error_schema: str | None = None
-    query_params: tuple[str, ...] = field(default=())
+    # (name, schema) of each path and query parameter; a schema is "file#/pointer" under schemas/
+    parameters: tuple[tuple[str, str], ...] = field(default=())
+    body_required: bool = True  # False: the request schema describes an optional body
+    request_media_types: tuple[str, ...] = ("application/json",)
     success_status: int = 200  # the status of a successful answer (documented in OpenAPI)
     media_type: str = "application/json"  # of a successful answer (the inspector page's files are not JSON)
 

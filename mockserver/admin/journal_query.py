@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..apis import DELLIN, NAVIXY
-from ..clock import parse_instant
+from ..clock import parse_date_time
 from ..errors import AdminError
 from ..faults.rules import Call, call_matches
 from ..journal import JournalCall
@@ -22,9 +22,10 @@ from ..scenario.matcher import pattern_problems
 QUERY_PARAMS = ("api", "operation", "status", "since", "limit")
 JOURNALED_APIS = (NAVIXY, DELLIN)  # admin calls are not journaled
 MAX_LIMIT = 1_000_000
-_STATUS = re.compile(r"^[1-5][0-9][0-9]$")
-_STATUS_CLASS = re.compile(r"^([1-5])xx$", re.IGNORECASE)
-_LIMIT = re.compile(r"^[0-9]{1,7}$")
+# used with fullmatch: a trailing newline is not part of a status or a limit
+_STATUS = re.compile(r"[1-5][0-9][0-9]")
+_STATUS_CLASS = re.compile(r"([1-5])xx", re.IGNORECASE)
+_LIMIT = re.compile(r"[1-9][0-9]{0,6}")
 # the count matcher's keys that a fault rule's ``when`` also has, matched the same way
 CALL_KEYS = ("method", "path", "query", "body")
 
@@ -82,19 +83,17 @@ def _problems_of(values: dict) -> tuple[dict, list[dict]]:
     if "status" in values:
         status = values["status"]
         text = str(status) if isinstance(status, int) and not isinstance(status, bool) else status
-        if isinstance(text, str) and _STATUS.match(text):
+        if isinstance(text, str) and _STATUS.fullmatch(text):
             fields["status"] = int(text)
-        elif isinstance(text, str) and _STATUS_CLASS.match(text):
-            fields["status_class"] = int(_STATUS_CLASS.match(text).group(1))
+        elif isinstance(text, str) and _STATUS_CLASS.fullmatch(text):
+            fields["status_class"] = int(text[0])
         else:
             wrong("status", "status must be an HTTP status such as 404, or a class such as 4xx")
     if "since" in values:
         try:
-            if not isinstance(values["since"], str):
-                raise ValueError("not a string")
-            fields["since"] = parse_instant(values["since"])
+            fields["since"] = parse_date_time(values["since"])
         except ValueError:
-            wrong("since", "since must be an ISO-8601 instant such as 2024-06-01T09:00:00Z")
+            wrong("since", "since must be an RFC 3339 date-time such as 2024-06-01T09:00:00Z")
     return fields, problems
 
 
@@ -113,7 +112,7 @@ def filter_from_query(args) -> tuple[JournalFilter, int | None]:
     limit = None
     if "limit" in values:
         text = values["limit"]
-        if _LIMIT.match(text or "") and 1 <= int(text) <= MAX_LIMIT:
+        if _LIMIT.fullmatch(text or "") and 1 <= int(text) <= MAX_LIMIT:
             limit = int(text)
         else:
             problems.append({"path": "limit", "message": f"limit must be a whole number from 1 to {MAX_LIMIT}"})

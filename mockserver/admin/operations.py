@@ -5,10 +5,12 @@ from ..operation import Operation
 
 FAULTS = "admin/faults.schema.json"
 EVENT_REQUEST = "admin/dellin_event_request.schema.json"
+JOURNAL_QUERY = "admin/journal_query.schema.json"
 
 
 def admin_operation(name, path, methods, summary, request_schema=None, response_schema=None, success_status=200,
-                    query_params=(), media_type="application/json"):
+                    parameters=(), media_type="application/json", body_required=True,
+                    request_media_types=("application/json",)):
     """A row for ``/__mock<path>``, named ``admin.<name>``."""
     return Operation(
         name=f"admin.{name}",
@@ -20,14 +22,17 @@ def admin_operation(name, path, methods, summary, request_schema=None, response_
         response_schema=response_schema,
         error_schema="admin/error.schema.json",
         success_status=success_status,
-        query_params=tuple(query_params),
+        parameters=tuple(parameters),
+        body_required=body_required,
+        request_media_types=tuple(request_media_types),
         media_type=media_type,
     )
 
 
 HEALTH = admin_operation("health", "/health", ["GET"], "Liveness", response_schema="admin/health.schema.json")
 RESET = admin_operation("reset", "/reset", ["POST"], "Back to the loaded scenario's initial state; {\"seed\": N} reseeds the fault rules",
-            request_schema="admin/reset_request.schema.json", response_schema="admin/status.schema.json")
+            request_schema="admin/reset_request.schema.json", response_schema="admin/status.schema.json",
+            body_required=False)
 STATE_GET = admin_operation("state.get", "/state", ["GET"], "Dump the whole state", response_schema="state.schema.json")
 STATE_PUT = admin_operation("state.put", "/state", ["PUT"], "Replace the whole state", request_schema="state.schema.json",
                 response_schema="state.schema.json")
@@ -41,7 +46,8 @@ REQUESTS_GET = admin_operation(
     "requests.list", "/requests", ["GET"],
     "The request journal, oldest first; filtered by api, operation, status (404 or 4xx) and since "
     "(an ISO-8601 instant of the mock clock), and cut to the most recent limit calls. An unknown parameter is a 400",
-    response_schema="admin/journal.schema.json", query_params=("api", "operation", "status", "since", "limit"),
+    response_schema="admin/journal.schema.json",
+    parameters=tuple((name, f"{JOURNAL_QUERY}#/properties/{name}") for name in ("api", "operation", "status", "since", "limit")),
 )
 REQUESTS_COUNT = admin_operation(
     "requests.count", "/requests/count", ["POST"],
@@ -54,7 +60,9 @@ REQUESTS_DELETE = admin_operation("requests.clear", "/requests", ["DELETE"], "Cl
 SCENARIOS_GET = admin_operation("scenarios.list", "/scenarios", ["GET"], "Scenarios that can be loaded",
                     response_schema="admin/scenarios.schema.json")
 SCENARIOS_POST = admin_operation("scenarios.load", "/scenarios", ["POST"], "Load a scenario by name or as a document",
-                     response_schema="admin/scenario_loaded.schema.json")
+                     request_schema="admin/scenario_load_request.schema.json",
+                     response_schema="admin/scenario_loaded.schema.json",
+                     request_media_types=("application/json", "application/yaml"))
 OPENAPI = admin_operation("openapi", "/openapi.json", ["GET"], "This OpenAPI 3.1 document, built from schemas/")
 TLS_CA = admin_operation("tls.ca", "/tls/ca.pem", ["GET"],
                          "The CA certificate (PEM) that signed this mock's HTTPS certificate (serve --tls)",

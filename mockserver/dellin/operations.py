@@ -5,6 +5,7 @@ from ..operation import Operation
 
 _POST = ("POST",)
 _ERROR = "dellin/error.schema.json"
+_SUBSCRIPTION_ID = "dellin/common.schema.json#/$defs/subscriptionId"
 
 
 def _op(name, path, summary, request, response) -> Operation:
@@ -17,6 +18,7 @@ def _op(name, path, summary, request, response) -> Operation:
         request_schema=f"dellin/{request}.schema.json",
         response_schema=f"dellin/{response}.schema.json",
         error_schema=_ERROR,
+        parameters=(("id", _SUBSCRIPTION_ID),) if "<id>" in path else (),
     )
 
 

@@ -14,7 +14,11 @@ def _delivery(action: str, summary: str) -> Operation:
         request_schema="navixy/delivery_request.schema.json",
         response_schema="navixy/delivery_response.schema.json",
         error_schema="navixy/error.schema.json",
-        query_params=("hash",),
+        parameters=(("hash", "navixy/common.schema.json#/$defs/hash"),),
+        # HTML forms too (docs). The hash may also come in the query or an
+        # Authorization: NVX header, which OpenAPI cannot offer as an alternative
+        # to a body: the document asks a GET for its query and a POST for its body
+        request_media_types=("application/json", "application/x-www-form-urlencoded"),
     )
 
 

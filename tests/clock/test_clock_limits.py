@@ -98,7 +98,7 @@ def test_a_scenario_start_outside_the_range_is_a_422_that_changes_nothing(client
 def test_a_scenario_load_that_fails_late_puts_the_clock_back(runtime, monkeypatch):
     before = runtime.clock.now()
 
-    def broken(seed):
+    def broken(seed, config=None):
         raise RuntimeError("the store could not be built")
 
     monkeypatch.setattr(runtime.store, "reseed", broken)

@@ -8,7 +8,7 @@ import sys
 import pytest
 from openapi_spec_validator import validate
 
-from mockserver.openapi import build_document, openapi_path, path_parameters
+from mockserver.openapi import build_document, openapi_path
 from mockserver.registry import OPERATIONS
 
 from ..processes import REPO
@@ -98,12 +98,44 @@ def test_error_responses_follow_each_api_error_table(document, schemas):
     assert {"500", "503", "429"} <= set(navixy)
 
 
-def test_flask_rules_become_openapi_paths_with_typed_parameters():
+def test_flask_rules_become_openapi_paths_with_typed_parameters(schemas):
+    from mockserver.operation import Operation
+
     assert openapi_path("/v1/webhooks/<int:id>/orders") == "/v1/webhooks/{id}/orders"
     assert openapi_path("/v1/webhooks/<id>") == "/v1/webhooks/{id}"
-    assert path_parameters("/v1/webhooks/<int:id>") == [
+    # a parameter the operation names no schema for takes its converter's
+    operation = Operation(name="admin.x", api="admin", path="/__mock/x/<int:id>", methods=("GET",), summary="x")
+    built = build_document([operation], schemas)
+    assert built["paths"]["/__mock/x/{id}"]["get"]["parameters"] == [
         {"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
     ]
+
+
+def test_each_parameter_has_the_schema_the_server_checks_it_against(document):
+    subscription = document["paths"]["/v1/webhooks/{id}"]["post"]["parameters"]
+    assert subscription == [{"name": "id", "in": "path", "required": True,
+                             "schema": {"$ref": "#/components/schemas/dellin.common/$defs/subscriptionId"}}]
+    hash_schema = {"$ref": "#/components/schemas/navixy.common/$defs/hash"}
+    read = document["paths"]["/v2/user/session/delivery/read"]
+    # a GET has no body: its query must carry the hash; a POST's body does
+    assert read["get"]["parameters"] == [{"name": "hash", "in": "query", "required": True, "schema": hash_schema}]
+    assert read["post"]["parameters"] == [{"name": "hash", "in": "query", "required": False, "schema": hash_schema}]
+    assert read["post"]["requestBody"]["required"] is True
+    assert set(read["post"]["requestBody"]["content"]) == {"application/json", "application/x-www-form-urlencoded"}
+    journal = {p["name"]: p["schema"] for p in document["paths"]["/__mock/requests"]["get"]["parameters"]}
+    assert journal == {name: {"$ref": f"#/components/schemas/admin.journal_query/properties/{name}"}
+                       for name in ("api", "operation", "status", "since", "limit")}
+    # a reset's body is optional; a scenario comes as JSON or YAML
+    assert document["paths"]["/__mock/reset"]["post"]["requestBody"]["required"] is False
+    assert set(document["paths"]["/__mock/scenarios"]["post"]["requestBody"]["content"]) == {
+        "application/json", "application/yaml"}
+
+
+def test_the_journal_names_exactly_the_journaled_operations(schemas):
+    from mockserver.registry import OPERATIONS
+
+    listed = schemas.documents["admin/journal_query.schema.json"]["properties"]["operation"]["enum"]
+    assert sorted(listed) == sorted(op.name for op in OPERATIONS if op.api in ("navixy", "dellin"))
 
 
 def test_a_new_schema_reference_is_bundled_and_rewritten(schemas):
