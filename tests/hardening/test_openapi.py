@@ -159,3 +159,15 @@ def test_the_cli_prints_the_same_document(document):
         [sys.executable, "-m", "mockserver", "openapi"], cwd=REPO, capture_output=True, text=True, check=True
     ).stdout
     assert json.loads(out) == document
+
+
+@pytest.mark.parametrize("text", ["2024-07-01", "2024-07-01 09:00:00Z", "2024-07-01T09:00:00", "2024-07-01T09:00Z"])
+def test_a_date_time_is_exactly_what_the_document_calls_one(client, text):
+    state = client.get("/__mock/state").get_json()
+    user = state["dellin"]["users"][0]
+    user["sessions"] = [{"id": "s1", "appkey": state["dellin"]["appkeys"][0], "expires_at": text}]
+    assert client.put("/__mock/state", json=state).status_code == 422
+    assert client.get("/__mock/requests", query_string={"since": text}).status_code == 400
+    assert client.post("/__mock/requests/count", json={"since": text}).status_code == 422
+    for valid in ("2024-07-01T09:00:00Z", "2024-07-01t09:00:00.5+03:00", "0001-01-01T00:00:00+01:00"):
+        assert client.get("/__mock/requests", query_string={"since": valid}).status_code == 200
