@@ -8,6 +8,7 @@ import time
 from flask import Flask, current_app, g, request
 from flask.sessions import NullSession, SessionInterface
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import Rule
 
 from . import persistence
 from .admin import routes as admin_routes
@@ -99,6 +100,27 @@ class NoSessions(SessionInterface):
         return None
 
 
+class LazyBuilderRule(Rule):
+    """A rule whose URL builders are compiled on the first ``url_for``.
+
+    Werkzeug compiles two builders per rule (an AST each) as the rule is
+    added: some 1 ms a rule, most of ``create_app``, for ``url_for`` that
+    the mock's own views never call. ``_compile_builder`` is werkzeug's
+    private name (werkzeug is pinned below 3.2 in pyproject.toml)."""
+
+    def _compile_builder(self, append_unknown: bool = True):
+        compile_now = super()._compile_builder
+        compiled = None
+
+        def build(rule, **values):
+            nonlocal compiled
+            if compiled is None:
+                compiled = compile_now(append_unknown)
+            return compiled(rule, **values)
+
+        return build
+
+
 class MockFlask(Flask):
     """Flask that runs the mock's two per-request steps first, through the two
     methods Flask documents for overriding.
@@ -111,6 +133,7 @@ class MockFlask(Flask):
     """
 
     session_interface = NoSessions()
+    url_rule_class = LazyBuilderRule
 
     def preprocess_request(self):
         answer = _before_request(self)

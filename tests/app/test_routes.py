@@ -36,3 +36,16 @@ def test_operation_names_are_unique_and_found_by_name():
 def test_a_call_is_journaled_under_its_rows_name(client, name, method, path, body):
     client.open(path, method=method, json=body)
     assert client.get("/__mock/requests").get_json()["requests"][-1]["operation"] == name
+
+
+def test_url_for_builds_every_rows_path(app):
+    from flask import url_for
+
+    with app.test_request_context():
+        for operation in OPERATIONS:
+            rule = next(r for r in app.url_map.iter_rules() if r.endpoint == operation.endpoint)
+            values = {name: "7" for name in rule.arguments}
+            built = url_for(operation.endpoint, **values, extra="x")
+            assert built.endswith("?extra=x")
+            assert app.url_map.bind("localhost").match(built.split("?")[0], method=sorted(operation.methods)[0])[0] \
+                == operation.endpoint
