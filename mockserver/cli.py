@@ -80,11 +80,11 @@ def _serve(args) -> int:
 
 def _tls_files(args):
     """The certificate to serve HTTPS with, or None; ValueError (one line) when it cannot be."""
-    from . import tls
-
     own = args.tls_cert or args.tls_key
     if not (args.tls or args.tls_name or own):
         return None
+    from . import tls
+
     if args.server != "granian":
         raise ValueError(f"HTTPS is served by granian only: drop --server {args.server}")
     if own:

@@ -7,7 +7,6 @@ from flask import request
 from ..body import BodyProblem, parse_json, raw_body
 from ..clock import ClockRangeError, parse_duration
 from ..errors import AdminError
-from ..openapi import document
 from ..scenario.loader import DocumentTooLarge, ScenarioError, available, parse_text
 from ..web import respond, runtime
 from . import delivery_routes, fault_routes, tls_routes
@@ -119,6 +118,8 @@ def scenarios_load():
 
 
 def openapi_document():
+    from ..openapi import document  # built on the first request for it, not at start-up
+
     return respond(document())
 
 

@@ -8,8 +8,6 @@ import unicodedata
 from functools import lru_cache
 from urllib.parse import SplitResult, urlsplit
 
-import idna
-
 from . import errors as codes
 from .errors import DellinError
 
@@ -120,6 +118,8 @@ def _host_name_problem(host: str) -> str | None:
     """A DNS name (or an IPv4 address) that could resolve: an internationalized
     name is checked as the HTTP client sends it, in its IDNA (xn--) form."""
     if not host.isascii():
+        import idna  # only for a non-ASCII name, so not at start-up
+
         try:
             host = idna.encode(host, strict=True, std3_rules=True).decode("ascii")
         except idna.IDNAError as exc:
