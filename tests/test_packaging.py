@@ -27,6 +27,7 @@ def test_wheel_holds_schemas_and_scenarios(wheel):
         assert "mockserver/_data/schemas/" + schema.relative_to(REPO / "schemas").as_posix() in names
     for scenario in (REPO / "scenarios").glob("*.yaml"):
         assert "mockserver/_data/scenarios/" + scenario.name in names
+    assert "mockserver/scenario/parsed_cache.json" in names
 
 
 def test_wheel_holds_the_inspector_page(wheel):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from mockserver.scenario import loader
+from mockserver.scenario import yaml_text
 from mockserver.scenario.loader import DocumentTooLarge, ScenarioError, parse_text
 
 ORDER = "1234567890123"
@@ -33,7 +33,7 @@ def never_built(monkeypatch):
     def construct(self, node):
         raise AssertionError("a document over the limit was built")
 
-    monkeypatch.setattr(loader._Loader, "construct_document", construct)
+    monkeypatch.setattr(yaml_text._Loader, "construct_document", construct)
 
 
 @pytest.mark.parametrize("document", [flat_aliases(100_000), nested_aliases()], ids=["flat", "nested"])
@@ -76,7 +76,7 @@ def test_a_file_may_expand_up_to_the_file_limit():
 def test_libyaml_parses_when_pyyaml_has_it():
     if not getattr(yaml, "__with_libyaml__", False):
         pytest.skip("this PyYAML was built without libyaml")
-    assert issubclass(loader._FastLoader, yaml.CSafeLoader)
+    assert issubclass(yaml_text._FastLoader, yaml.CSafeLoader)
 
 
 def test_a_scenario_error_keeps_its_kind_when_the_origin_is_added():
