@@ -208,10 +208,7 @@ def _seconds(text: str) -> float:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="mockserver", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
-
+def _add_serve(sub) -> None:
     serve = sub.add_parser("serve", help="serve the mock on a production HTTP server (granian, or waitress)")
     serve.add_argument("--host", default="127.0.0.1",
                        help="the address to listen on (default 127.0.0.1; any other needs --admin-token)")
@@ -256,6 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "seed: the same seed and calls give the same faults")
     serve.set_defaults(func=_serve)
 
+
+def _add_proxy(sub) -> None:
     proxy = sub.add_parser("proxy", help="a validating, recording reverse proxy in front of a provider (or the mock)")
     proxy.add_argument("--target", required=True, help="the provider's base URL, e.g. https://api.dellin.ru")
     proxy.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
@@ -272,6 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
     proxy.add_argument("--quiet", action="store_true", help="no line per exchange (findings are still logged)")
     proxy.set_defaults(func=_proxy)
 
+
+def _add_verify(sub) -> None:
     verify = sub.add_parser(
         "verify", help="a bundled, self-cleaning check of a provider (credentials from the environment)",
         description="Credentials: NAVIXY_HASH for Navixy; DELLIN_APPKEY, DELLIN_LOGIN and DELLIN_PASSWORD for "
@@ -287,9 +288,13 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--timeout", type=float, default=30.0, help="seconds per call")
     verify.set_defaults(func=_verify)
 
+
+def _add_scenarios(sub) -> None:
     scenarios = sub.add_parser("scenarios", help="list the bundled scenarios")
     scenarios.set_defaults(func=_scenarios)
 
+
+def _add_run(sub) -> None:
     run = sub.add_parser("run", help="run scenarios' steps against a mock it starts, or against --target")
     run.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                      help="a bundled scenario name, or a scenario file (anything with a folder or a "
@@ -305,17 +310,41 @@ def build_parser() -> argparse.ArgumentParser:
                      help="run every step even after one fails (a recording then shows every difference)")
     run.set_defaults(func=_run)
 
+
+def _add_validate(sub) -> None:
     validate = sub.add_parser("validate", help="validate scenario files")
     validate.add_argument("files", nargs="+", metavar="FILE", help="a scenario file (YAML or JSON)")
     validate.set_defaults(func=_validate)
 
+
+def _add_openapi(sub) -> None:
     openapi = sub.add_parser("openapi", help="print the OpenAPI 3.1 document of the mocked APIs")
     openapi.set_defaults(func=_openapi)
+
+
+# each command's arguments, in the order ``--help`` lists them
+COMMANDS = {
+    "serve": _add_serve, "proxy": _add_proxy, "verify": _add_verify, "scenarios": _add_scenarios,
+    "run": _add_run, "validate": _add_validate, "openapi": _add_openapi,
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; given a command's name, the parser with that command
+    alone, which parses its arguments alike (``serve`` starts sooner for not
+    building the others' arguments)."""
+    parser = _Parser(prog="mockserver", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
+    for name, add in COMMANDS.items():
+        if command is None or command == name:
+            add(sub)
     return parser
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = argv[0] if argv and argv[0] in COMMANDS else None
+    args = build_parser(command).parse_args(argv)
     try:
         status = args.func(args)
         sys.stdout.flush()  # here, where a closed pipe is caught, not at the interpreter's exit
