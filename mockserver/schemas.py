@@ -138,6 +138,7 @@ class SchemaSet:
                     fast = jsonschema_rs.Draft202012Validator(
                         schema, validate_formats=True, retriever=self._retrieve,
                         base_uri=schema.get("$id", BASE_URI + name),
+                        formats={"date-time": _python_date_time()},
                     )
                 except Exception:
                     fast = None
@@ -244,9 +245,25 @@ _FAST_KEYWORDS = {
     "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties", "propertyNames",
     "dependentRequired", "oneOf", "anyOf", "allOf", "not", "format",
 }
-# formats it checks at least as strictly as the Python FormatChecker;
-_FAST_FORMATS = {"uuid"}  # not date-time: the compiled one takes any 23:59:60
+# formats it checks at least as strictly as the Python FormatChecker
+_FAST_FORMATS = {"uuid"}
+# formats it checks with the Python validator's own function instead of its
+# own: its date-time takes any 23:59:60, which Python's refuses
+_PYTHON_FORMATS = {"date-time"}
+_CHECKED_FORMATS = _FAST_FORMATS | _PYTHON_FORMATS
 _UNSET = object()
+
+
+def _python_date_time():
+    """The Python FormatChecker's date-time check, without importing jsonschema:
+    rfc3339-validator on the upper-cased text, as jsonschema runs it (and
+    without that package jsonschema checks no date-time at all). A test holds
+    the two together."""
+    try:
+        from rfc3339_validator import validate_rfc3339
+    except ImportError:
+        return lambda value: True
+    return lambda value: not isinstance(value, str) or validate_rfc3339(value.upper())
 
 
 def _fast_safe(name: str, documents: dict[str, dict]) -> bool:
@@ -260,7 +277,7 @@ def _fast_safe(name: str, documents: dict[str, dict]) -> bool:
         if not isinstance(node, dict):
             return True
         for key, value in node.items():
-            if key not in _FAST_KEYWORDS or (key == "format" and value not in _FAST_FORMATS):
+            if key not in _FAST_KEYWORDS or (key == "format" and value not in _CHECKED_FORMATS):
                 return False
             if key in ("enum", "const", "default", "examples", "required", "dependentRequired"):
                 continue  # data, not subschemas

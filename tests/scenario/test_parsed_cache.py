@@ -3,14 +3,9 @@ with the files: a text that differs in any byte is parsed as before."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 from mockserver.resources import scenarios_dir
 from mockserver.scenario import loader, parsed_cache
-
-from ..processes import REPO
 
 
 def test_the_cache_holds_every_bundled_file_as_it_parses_now():
@@ -32,10 +27,3 @@ def test_a_changed_text_is_parsed_as_usual(tmp_path):
     edited = tmp_path / "edited.yaml"
     edited.write_text(text.replace("name: default", "name: edited"), encoding="utf-8")
     assert loader.read_file(edited)["name"] == "edited"
-
-
-def test_the_default_scenario_loads_without_pyyaml():
-    code = "import sys; from mockserver import create_app; create_app(); print('yaml' in sys.modules)"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
-    assert out.stdout.strip() == "False"

@@ -83,3 +83,28 @@ def test_valid_and_invalid_answers_are_unchanged():
     assert [p.validator for p in SCHEMAS.problems(name, {"hash": 5})] == ["type"]
     assert [p.field for p in SCHEMAS.problems(name, {})] == ["hash"]
     assert SCHEMAS.problems(name, {"hash": "\ud800"})[0].validator == "pattern"
+
+
+DATE_TIMES = [s for s in EDGE_STRINGS if s[:1].isdigit()] + [
+    "2024-06-30T23:59:60Z", "2024-01-01T24:00:00Z", "0000-01-01T00:00:00Z", "2024-01-01T00:00:00.Z",
+    "2024-01-01T00:00:00-00:00", "2024-01-01T00:00:00+23:59", "2024-01-01T00:00:00z", "2024-01-01T00:00:00",
+    "２０２４-01-01T00:00:00Z", "2024-01-01T00:00:00Z\n",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.one_of(st.sampled_from(DATE_TIMES), st.text(max_size=30),
+                      st.datetimes().map(lambda d: d.isoformat() + "Z")))
+def test_the_compiled_date_time_check_is_the_python_one(text):
+    from jsonschema import FormatChecker
+
+    from mockserver.schemas import _python_date_time
+
+    assert _python_date_time()(text) == FormatChecker().conforms(text, "date-time")
+
+
+@pytest.mark.parametrize("text", DATE_TIMES)
+def test_a_scenario_clock_start_gets_the_same_verdict_from_both(text):
+    doc = {"name": "x", "clock": {"start": text}}
+    python = SCHEMAS.validator("scenario.schema.json").is_valid(doc)
+    assert SCHEMAS.fast_valid("scenario.schema.json", doc) == python
