@@ -20,6 +20,7 @@ DEFAULT_THREADS = 8
 DEFAULT_IDLE_TIMEOUT = 30.0
 DEFAULT_SERVER = "granian"
 SERVER_NAMES = ("granian", "waitress")
+BACKLOG = 1024
 
 
 def is_loopback(host: str) -> bool:
@@ -32,6 +33,29 @@ def is_loopback(host: str) -> bool:
             return all(ipaddress.ip_address(info[4][0]).is_loopback for info in socket.getaddrinfo(host, None))
         except (OSError, ValueError):
             return False
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket; OSError("cannot listen on HOST:PORT: ...") when it cannot bind."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        listener = socket.socket(family, kind, proto)
+    except (OSError, UnicodeError) as exc:
+        raise OSError(getattr(exc, "errno", None), f"cannot listen on {host}:{port}: {_reason(exc)}") from exc
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(address)
+        listener.listen(BACKLOG)
+    except OSError as exc:
+        listener.close()
+        raise OSError(exc.errno, f"cannot listen on {host}:{port}: {_reason(exc)}") from exc
+    return listener
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc)
 
 
 def _backend(name: str):
@@ -63,12 +87,22 @@ class ThreadedServer:
     """An app on a real socket, served in the background of this process.
 
     ``server`` names the HTTP server; ``tls`` (a ``tls.TlsFiles``) makes it HTTPS.
+    ``on_demand``: bound now, the server started on the first connection (granian only).
     """
 
     def __init__(self, app, host: str = "127.0.0.1", port: int = 0, *, threads: int = DEFAULT_THREADS,
-                 server: str = DEFAULT_SERVER, idle_timeout: float = DEFAULT_IDLE_TIMEOUT, tls=None):
+                 server: str = DEFAULT_SERVER, idle_timeout: float = DEFAULT_IDLE_TIMEOUT, tls=None,
+                 on_demand: bool = False):
         self.app = app
-        self._server = _backend(server)(app, host, port, threads=threads, idle_timeout=idle_timeout, tls=tls)
+        if on_demand:
+            if server != "granian":
+                raise ValueError(f"only granian starts on demand, not {server}")
+            from .server_on_demand import OnDemandServer
+
+            backend = OnDemandServer
+        else:
+            backend = _backend(server)
+        self._server = backend(app, host, port, threads=threads, idle_timeout=idle_timeout, tls=tls)
         self.server_name = server
         self.host = host
         self.port = self._server.port

@@ -29,38 +29,15 @@ from granian.http import HTTP1Settings
 
 from . import connection_drop
 from .connection_drop import DROP_ENVIRON
+from .server import BACKLOG, bind
 
 NAME = "granian"
-BACKLOG = 1024
 RUNTIME_THREADS = 1  # tokio threads: the Python threads do the work
 # granian holds one permit per open connection (its "backpressure"): idle
 # ones included, so it must be far above the connections a suite keeps open;
 # the Python threads bound the requests served at once
 MAX_CONNECTIONS = 4096
 THREAD_IDLE_TIMEOUT_SECONDS = 30
-
-
-def bind(host: str, port: int) -> socket.socket:
-    """A listening TCP socket; OSError("cannot listen on HOST:PORT: ...") when it cannot bind."""
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-        )[0]
-        listener = socket.socket(family, kind, proto)
-    except (OSError, UnicodeError) as exc:
-        raise OSError(getattr(exc, "errno", None), f"cannot listen on {host}:{port}: {_reason(exc)}") from exc
-    try:
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(address)
-        listener.listen(BACKLOG)
-    except OSError as exc:
-        listener.close()
-        raise OSError(exc.errno, f"cannot listen on {host}:{port}: {_reason(exc)}") from exc
-    return listener
-
-
-def _reason(exc: BaseException) -> str:
-    return getattr(exc, "strerror", None) or str(exc)
 
 
 def wsgi_callback(app):
@@ -123,8 +100,9 @@ class GranianServer:
 
     name = NAME
 
-    def __init__(self, app, host: str, port: int, *, threads: int, idle_timeout: float, tls=None):
-        self._listener = bind(host, port)
+    def __init__(self, app, host: str, port: int, *, threads: int, idle_timeout: float, tls=None, listener=None):
+        # ``listener``: a socket already bound and listening (see ``server_on_demand``)
+        self._listener = listener if listener is not None else bind(host, port)
         self._address = self._listener.getsockname()
         self.port = self._address[1]
         self._app = app

@@ -80,7 +80,7 @@ def start_local(host: str = "127.0.0.1", port: int = 0, scenario_dirs=(), *, tls
     app = create_app(allow_http_webhooks=True, scenario=BASE_SCENARIO, scenario_dirs=tuple(map(str, scenario_dirs)))
     publish_ca(app, files)
     try:
-        threaded = ThreadedServer(app, host=host, port=port, tls=files)
+        threaded = ThreadedServer(app, host=host, port=port, tls=files, on_demand=True)
     except OSError as exc:
         if files is not None:
             files.discard()
