@@ -12,7 +12,7 @@ import ipaddress
 import signal
 import socket
 import sys
-import threading
+import time
 
 DEFAULT_THREADS = 8
 # an idle connection, or one whose request's headers are still arriving, is
@@ -127,15 +127,15 @@ def serve(app, host: str, port: int, *, threads: int = DEFAULT_THREADS, server: 
           idle_timeout: float = DEFAULT_IDLE_TIMEOUT, tls=None, on_ready=None, on_stop=None) -> None:
     """Bind, announce, serve until SIGINT or SIGTERM, then close. Binding errors raise OSError here.
 
-    The signal handlers only set an event: raising from them could land inside
-    the server's own code and be swallowed there.
+    The signal handlers only note the signal: raising from them could land
+    inside the server's own code and be swallowed there, and setting an Event
+    takes its lock, which the main thread (where handlers run) may be holding
+    inside ``Event.wait``: a deadlock.
     """
-    stopping = threading.Event()
     received: list[str] = []
 
     def stop(signum, frame):
         received.append(signal.Signals(signum).name)
-        stopping.set()
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -143,8 +143,8 @@ def serve(app, host: str, port: int, *, threads: int = DEFAULT_THREADS, server: 
                             tls=tls) as running:
             if on_ready:
                 on_ready(running.host, running.port)
-            while not stopping.wait(0.5):
-                pass
+            while not received:
+                time.sleep(0.05)
             print(f"mockserver: {received[0]}, stopping", file=sys.stderr, flush=True)
     finally:
         if on_stop:
