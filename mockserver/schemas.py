@@ -57,15 +57,28 @@ class SchemaSet:
         self.root = Path(root) if root else schemas_dir()
         self._validators: dict[str, Draft202012Validator] = {}
         self._fast: dict[str, object] = {}
+        self._read: dict[str, dict] = {}
         self._lock = threading.Lock()
 
     @cached_property
+    def names(self) -> frozenset[str]:
+        """Every file's name, without reading any."""
+        return frozenset(path.relative_to(self.root).as_posix() for path in self.root.rglob("*.json"))
+
+    def document(self, name: str) -> dict:
+        """One file, read on its first use: a start reads only what a valid
+        scenario and the first requests need, not every schema."""
+        doc = self._read.get(name)
+        if doc is None:
+            if name not in self.names:
+                raise KeyError(name)
+            doc = self._read.setdefault(name, json.loads((self.root / name).read_text(encoding="utf-8")))
+        return doc
+
+    @cached_property
     def documents(self) -> dict[str, dict]:
-        docs = {}
-        for path in sorted(self.root.rglob("*.json")):
-            name = path.relative_to(self.root).as_posix()
-            docs[name] = json.loads(path.read_text(encoding="utf-8"))
-        return docs
+        """Every file, read."""
+        return {name: self.document(name) for name in sorted(self.names)}
 
     @cached_property
     def registry(self) -> Registry:
@@ -80,7 +93,7 @@ class SchemaSet:
 
     def data(self, name: str):
         """A plain data file from ``schemas/`` (error tables, directories)."""
-        return self.documents[name]
+        return self.document(name)
 
     def inline(self, node, base: str):
         """``node``, a schema found at URI ``base``, with every ``$ref`` replaced
@@ -95,7 +108,7 @@ class SchemaSet:
                 if validator is None:
                     from jsonschema import Draft202012Validator, FormatChecker
 
-                    schema = self.documents[name]
+                    schema = self.document(name)
                     Draft202012Validator.check_schema(schema)
                     validator = Draft202012Validator(
                         _inlined(schema, self.registry), registry=self.registry, format_checker=FormatChecker()
@@ -132,8 +145,8 @@ class SchemaSet:
             if name in self._fast:
                 return self._fast[name]
             fast = None
-            schema = self.documents[name]
-            if jsonschema_rs is not None and _fast_safe(name, self.documents):
+            schema = self.document(name)
+            if jsonschema_rs is not None and _fast_safe(name, self):
                 try:
                     fast = jsonschema_rs.Draft202012Validator(
                         schema, validate_formats=True, retriever=self._retrieve,
@@ -146,7 +159,7 @@ class SchemaSet:
             return fast
 
     def _retrieve(self, uri: str):
-        return self.documents[urldefrag(uri).url[len(BASE_URI):]]
+        return self.document(urldefrag(uri).url[len(BASE_URI):])
 
     def problems(self, name: str, instance) -> list[SchemaProblem]:
         """Every way ``instance`` breaks schema ``name``, most specific first."""
@@ -254,6 +267,7 @@ _CHECKED_FORMATS = _FAST_FORMATS | _PYTHON_FORMATS
 _UNSET = object()
 
 
+@lru_cache(maxsize=None)
 def _python_date_time():
     """The Python FormatChecker's date-time check, without importing jsonschema:
     rfc3339-validator on the upper-cased text, as jsonschema runs it (and
@@ -266,7 +280,7 @@ def _python_date_time():
     return lambda value: not isinstance(value, str) or validate_rfc3339(value.upper())
 
 
-def _fast_safe(name: str, documents: dict[str, dict]) -> bool:
+def _fast_safe(name: str, schemas: SchemaSet) -> bool:
     """Whether every keyword and format of schema ``name``, through every file it
     ``$ref``s, is one the compiled validator checks at least as strictly."""
     seen: set[str] = {name}
@@ -283,11 +297,11 @@ def _fast_safe(name: str, documents: dict[str, dict]) -> bool:
                 continue  # data, not subschemas
             if key == "$ref":
                 name = urldefrag(urljoin(base, value)).url[len(BASE_URI):]
-                if name not in documents:
+                if name not in schemas.names:
                     return False
                 if name not in seen:
                     seen.add(name)
-                    if not walk(documents[name], BASE_URI + name):
+                    if not walk(schemas.document(name), BASE_URI + name):
                         return False
             elif key in _SCHEMA_MAPS and isinstance(value, dict):
                 if not all(walk(sub, base) for sub in value.values()):
@@ -296,7 +310,7 @@ def _fast_safe(name: str, documents: dict[str, dict]) -> bool:
                 return False
         return True
 
-    return walk(documents[name], BASE_URI + name)
+    return walk(schemas.document(name), BASE_URI + name)
 
 
 def _error_order(error):
