@@ -15,6 +15,7 @@ import pytest
 
 MARKER = "mock_scenario"
 _SERVER = pytest.StashKey["object"]()
+_HANDLE = pytest.StashKey["object"]()
 
 
 def pytest_addoption(parser) -> None:
@@ -161,8 +162,20 @@ def _mock_handle(mock_server, pytestconfig):
     from mockserver.testing.mock import Mock
 
     handle = Mock(mock_server, scenario_dirs=scenario_dirs(pytestconfig))
+    pytestconfig.stash[_HANDLE] = handle
     yield handle
+    del pytestconfig.stash[_HANDLE]
     handle.close()
+
+
+def _session_handle(request):
+    """``_mock_handle``, from the stash once the first test has set it up.
+
+    pytest fills every fixture of a test's closure for each test, cached or
+    not: asking for the handle this way leaves ``mock`` two fixtures to fill
+    (itself and ``request``) instead of seven."""
+    handle = request.config.stash.get(_HANDLE, None)
+    return handle if handle is not None else request.getfixturevalue("_mock_handle")
 
 
 def _marker_scenario(request):
@@ -188,14 +201,15 @@ def _test_folder(request) -> Path | None:
 
 
 @pytest.fixture
-def mock(_mock_handle, request):
+def mock(request):
     """The session's mock, reset before this test, with the marker's scenario loaded.
 
     During the test, ``requests``/``httpx`` calls to ``mock.url`` are answered
     in process when the server runs here over HTTP; other clients, and every
     client of an HTTPS mock (``verify=mock.ca_bundle``), use its socket."""
     scenario, seed = _marker(request)
-    with _mock_handle.prepare(scenario, search_from=_test_folder(request), seed=seed).routed() as handle:
+    session_handle = _session_handle(request)
+    with session_handle.prepare(scenario, search_from=_test_folder(request), seed=seed).routed() as handle:
         yield handle
 
 
