@@ -15,6 +15,8 @@ from urllib.parse import urldefrag, urljoin
 
 from typing import TYPE_CHECKING
 
+from rfc3339_validator import validate_rfc3339
+
 from .resources import schemas_dir
 
 try:  # a compiled validator that answers "valid" in microseconds; optional
@@ -151,7 +153,7 @@ class SchemaSet:
                     fast = jsonschema_rs.Draft202012Validator(
                         schema, validate_formats=True, retriever=self._retrieve,
                         base_uri=schema.get("$id", BASE_URI + name),
-                        formats={"date-time": _python_date_time()},
+                        formats={"date-time": python_date_time},
                     )
                 except Exception:
                     fast = None
@@ -258,26 +260,18 @@ _FAST_KEYWORDS = {
     "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties", "propertyNames",
     "dependentRequired", "oneOf", "anyOf", "allOf", "not", "format",
 }
-# formats it checks at least as strictly as the Python FormatChecker
-_FAST_FORMATS = {"uuid"}
-# formats it checks with the Python validator's own function instead of its
-# own: its date-time takes any 23:59:60, which Python's refuses
-_PYTHON_FORMATS = {"date-time"}
-_CHECKED_FORMATS = _FAST_FORMATS | _PYTHON_FORMATS
+# formats the compiled validator answers for: uuid, which it checks at least
+# as strictly as the Python FormatChecker, and date-time, which it checks with
+# the Python one's own function (its own takes any 23:59:60)
+_CHECKED_FORMATS = {"uuid", "date-time"}
 _UNSET = object()
 
 
-@lru_cache(maxsize=None)
-def _python_date_time():
+def python_date_time(value) -> bool:
     """The Python FormatChecker's date-time check, without importing jsonschema:
-    rfc3339-validator on the upper-cased text, as jsonschema runs it (and
-    without that package jsonschema checks no date-time at all). A test holds
-    the two together."""
-    try:
-        from rfc3339_validator import validate_rfc3339
-    except ImportError:
-        return lambda value: True
-    return lambda value: not isinstance(value, str) or validate_rfc3339(value.upper())
+    rfc3339-validator on the upper-cased text, as jsonschema runs it. A test
+    holds the two together."""
+    return not isinstance(value, str) or validate_rfc3339(value.upper())
 
 
 def _fast_safe(name: str, schemas: SchemaSet) -> bool:

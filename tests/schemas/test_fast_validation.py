@@ -98,9 +98,9 @@ DATE_TIMES = [s for s in EDGE_STRINGS if s[:1].isdigit()] + [
 def test_the_compiled_date_time_check_is_the_python_one(text):
     from jsonschema import FormatChecker
 
-    from mockserver.schemas import _python_date_time
+    from mockserver.schemas import python_date_time
 
-    assert _python_date_time()(text) == FormatChecker().conforms(text, "date-time")
+    assert python_date_time(text) == FormatChecker().conforms(text, "date-time")
 
 
 @pytest.mark.parametrize("text", DATE_TIMES)
