@@ -67,9 +67,11 @@ def test_a_delay_holds_the_answer_and_others_are_served_meanwhile(served, monkey
     assert delayed["answer"].status_code == 200
 
 
-def test_on_granian_a_drop_that_cannot_be_told_apart_cuts_the_answer_after_its_status_line(monkeypatch):
-    """Another call from the same address is in flight: the status line (444)
-    goes out and granian ends the answer at the body's error, never with the
+def test_on_granian_a_drop_that_cannot_be_told_apart_never_gets_the_answer(monkeypatch):
+    """Another call from the same address is in flight, so the connection
+    cannot be told apart: granian ends the answer at the body's error. Whether
+    its status line (444) went out first is a race inside granian, so the
+    client sees either nothing or that status line without a body, never the
     API's answer."""
     app = create_app()
     runtime = runtime_of(app)
@@ -92,5 +94,8 @@ def test_on_granian_a_drop_that_cannot_be_told_apart_cuts_the_answer_after_its_s
         finally:
             release.set()
             held.join(60)
-    assert received.startswith(b"HTTP/1.1 444")
-    assert b"success" not in received
+    status_line, _, rest = received.partition(b"\r\n")
+    assert received == b"" or status_line.startswith(b"HTTP/1.1 444")
+    assert b"success" not in received and not rest.partition(b"\r\n\r\n")[2]
+    dropped = [entry for entry in runtime.journal.entries() if entry["path"] == READ]
+    assert [entry["response"]["status"] for entry in dropped] == [444]
