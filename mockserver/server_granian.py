@@ -89,8 +89,8 @@ def _drop(proto, environ, status, headers, result):
             close()
         proto.response_bytes(status, headers, b"")  # to a closed socket: never sent
         return status
-    # the connection could not be told apart from another one: granian sends
-    # the status line and headers, then cuts the connection at the body's error
+    # the connection could not be told apart from another one: granian cuts
+    # it at the body's error, after the status line or before it (a race)
     proto.response_iter(status, headers, result)
     return status
 
