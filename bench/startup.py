@@ -10,14 +10,13 @@ the mock would otherwise compile its own modules anew on every start.
 """
 from __future__ import annotations
 
-import compileall
 import statistics
 import time
 
 import requests
 
 from .result import figure
-from .servers import REPO_ROOT, ServerProcess, bare_command, mock_command
+from .servers import ServerProcess, bare_command, compile_sources, mock_command
 from .throughput import NAVIXY_HASH, NAVIXY_READ
 
 STARTS = 5
@@ -36,11 +35,6 @@ def time_to_first_response(command: list[str]) -> float:
             if answer.status_code == 200:
                 return time.perf_counter() - started
             raise RuntimeError(f"{command[2]}: first answer {answer.status_code}: {answer.text[:200]}")
-
-
-def compile_sources() -> None:
-    for package in ("mockserver", "bench"):
-        compileall.compile_dir(REPO_ROOT / package, quiet=1)
 
 
 def run() -> dict:
