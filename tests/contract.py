@@ -39,6 +39,22 @@ class ContractClient(FlaskClient):
         return response
 
 
+def contract_app(**options):
+    """``create_app(**options)`` whose test clients hold every answer against its schema."""
+    from mockserver import create_app
+
+    app = create_app(**options)
+    app.test_client_class = ContractClient
+    return app
+
+
+def inject_error(client, operation: str, code: int) -> None:
+    """Replace every fault rule with one that answers ``operation`` with the API's error ``code``."""
+    client.delete("/__mock/faults")
+    added = client.post("/__mock/faults", json={"when": {"operation": operation}, "respond": {"error": code}})
+    assert added.status_code == 201, added.json
+
+
 def _injected(response) -> bool:
     # a 5xx is allowed only when a fault rule produced it
     return response.headers.get("X-Mock-Fault") is not None

@@ -10,7 +10,7 @@ from mockserver.dellin.errors import DellinError, code_row, codes, retired_code
 from mockserver.errors import profile_for
 from mockserver.faults.checks import rule_problems
 from mockserver.scenario.loader import ScenarioError, load
-from tests.contract import ContractClient
+from tests.contract import contract_app, inject_error
 
 from .helpers import APPKEY, SESSION
 
@@ -19,17 +19,13 @@ DOCS_PAGE = "https://dev.dellin.ru/api/errors/#error_"
 
 @pytest.fixture(scope="module")
 def faulted():
-    app = create_app()
-    app.test_client_class = ContractClient
-    return app
+    return contract_app()
 
 
 @pytest.mark.parametrize("code", sorted(codes()))
 def test_every_documented_code_is_injectable_with_its_title_and_status(faulted, code):
     client = faulted.test_client()
-    client.delete("/__mock/faults")
-    added = client.post("/__mock/faults", json={"when": {"operation": "dellin.webhooks.list"}, "respond": {"error": code}})
-    assert added.status_code == 201, added.json
+    inject_error(client, "dellin.webhooks.list", code)
     response = client.post("/v1/webhooks", json={"appkey": APPKEY, "sessionID": SESSION})
     row = codes()[code]
     assert response.status_code == row["status"]

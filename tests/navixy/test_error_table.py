@@ -1,33 +1,26 @@
 """Navixy's documented error table, whole: every code is injectable by a fault
 rule with its documented HTTP status and description; 111 and 112 have the
 docs' default status."""
-import csv
-from pathlib import Path
 
 import pytest
 
-from mockserver import create_app
 from mockserver.faults.checks import rule_problems
 from mockserver.navixy import errors
 from mockserver.navixy.errors import NavixyError, code_row, codes
-from tests.contract import ContractClient
+from tests.contract import contract_app, inject_error
 
 MASTER = "22eac1c27af4be7b9d04da2ce1af111b"
 
 
 @pytest.fixture(scope="module")
 def faulted():
-    app = create_app()
-    app.test_client_class = ContractClient
-    return app
+    return contract_app()
 
 
 @pytest.mark.parametrize("code", sorted(codes()))
 def test_every_documented_code_is_injectable_with_its_status_and_description(faulted, code):
     client = faulted.test_client()
-    client.delete("/__mock/faults")
-    added = client.post("/__mock/faults", json={"when": {"operation": "navixy.delivery.read"}, "respond": {"error": code}})
-    assert added.status_code == 201, added.json
+    inject_error(client, "navixy.delivery.read", code)
     response = client.post("/v2/user/session/delivery/read", json={"hash": MASTER})
     row = codes()[code]
     assert response.status_code == row["http"]

@@ -3,12 +3,8 @@ in front of the differing HTTPS provider (``--target-ca``) and the mock."""
 from __future__ import annotations
 
 import os
-import re
-import signal
 import subprocess
 import sys
-import threading
-from pathlib import Path
 
 import pytest
 import requests
@@ -16,11 +12,10 @@ import yaml
 
 from mockserver.cli import main
 
+from ..processes import REPO, ProxyProcess
 from .provider import DIFFERENCES
 from .test_proxy import APPKEY, HASH, drive
 
-REPO = Path(__file__).resolve().parents[2]
-LISTENING = re.compile(r"mockserver proxy listening on (http://\S+),")
 pytestmark = pytest.mark.live
 
 
@@ -31,44 +26,13 @@ def mockserver(*args, timeout=120, env=None):
     )
 
 
-class ProxyProcess:
-    def __init__(self, *args):
-        environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "mockserver", "proxy", "--port", "0", *map(str, args)],
-            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment,
-        )
-        self.stderr: list[str] = []
-        self._reader = threading.Thread(target=lambda: self.stderr.extend(self.process.stderr), daemon=True)
-        self._reader.start()
-        line = self.process.stdout.readline()
-        match = LISTENING.search(line)
-        if not match:
-            self.process.kill()
-            raise RuntimeError(f"the proxy did not start: {line}{''.join(self.stderr)}")
-        self.url = match.group(1)
-
-    def stop(self) -> str:
-        self.process.send_signal(signal.SIGTERM)
-        assert self.process.wait(20) == 0
-        self._reader.join(5)
-        return "".join(self.stderr)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(5)
-
-
 def test_proxy_reports_drift_logs_it_and_records_a_committable_scenario(provider, ca_file, tmp_path):
     record = tmp_path / "provider.yaml"
     with ProxyProcess("--target", provider.url, "--target-ca", ca_file, "--record", record) as proxy:
         drive(proxy.url)
         report = requests.get(proxy.url + "/__mock/drift").json()
-        log = proxy.stop()
+        assert proxy.stop() == 0
+    log = proxy.log
     assert {(f["operation"], f["kind"], f["path"]) for f in report["findings"]} == DIFFERENCES
     for operation, kind, path in DIFFERENCES:
         assert f"drift {operation} " in log and f"{kind} at response {path}" in log
@@ -120,7 +84,8 @@ def test_run_through_the_proxy_in_front_of_the_mock_finds_nothing(mock_server):
     with ProxyProcess("--target", mock_server.url, "--quiet") as proxy:
         done = mockserver("run", "default", "navixy-demo", "--target", proxy.url, "--strict-schema")
         report = requests.get(proxy.url + "/__mock/drift").json()
-        log = proxy.stop()
+        assert proxy.stop() == 0
+    log = proxy.log
     assert done.returncode == 0, done.stdout
     assert "0 schema drift finding(s)" in done.stdout
     assert report["findings"] == [] and report["exchanges"] == 9
@@ -132,7 +97,7 @@ def test_a_recording_runs_against_the_provider_with_credentials_from_vars(provid
     record = tmp_path / "navixy.yaml"
     with ProxyProcess("--target", provider.url, "--target-ca", ca_file, "--record", record) as proxy:
         assert requests.post(proxy.url + "/v2/user/session/delivery/create", json={"hash": HASH}).status_code == 200
-        proxy.stop()
+        assert proxy.stop() == 0
     assert HASH not in record.read_text()
     target = ["--target", provider.url, "--target-ca", ca_file]
     done = mockserver("run", record, *target, "--var", "NAVIXY_HASH", env={"NAVIXY_HASH": HASH})

@@ -42,8 +42,9 @@ def test_a_dropped_call_gets_no_byte_and_the_server_carries_on(served):
     assert runtime.journal.entries()[0]["faults"][0]["action"] == "drop_connection"
 
 
-def test_a_delay_holds_the_answer_and_others_are_served_meanwhile(served, monkeypatch):
-    server, runtime = served
+@pytest.fixture
+def held_delay(monkeypatch):
+    """A delay fault's sleep that says it has begun (``entered``) and lasts until ``release`` is set."""
     entered, release = threading.Event(), threading.Event()
 
     def sleep(seconds):
@@ -51,6 +52,12 @@ def test_a_delay_holds_the_answer_and_others_are_served_meanwhile(served, monkey
         release.wait(30)
 
     monkeypatch.setattr(fault_injection, "sleep", sleep)
+    return entered, release
+
+
+def test_a_delay_holds_the_answer_and_others_are_served_meanwhile(served, held_delay):
+    server, runtime = served
+    entered, release = held_delay
     runtime.faults.add({"when": {"operation": "navixy.delivery.read"}, "delay_ms": 60000, "times": 1})
     delayed = {}
     caller = threading.Thread(target=lambda: delayed.update(
@@ -67,7 +74,7 @@ def test_a_delay_holds_the_answer_and_others_are_served_meanwhile(served, monkey
     assert delayed["answer"].status_code == 200
 
 
-def test_on_granian_a_drop_that_cannot_be_told_apart_never_gets_the_answer(monkeypatch):
+def test_on_granian_a_drop_that_cannot_be_told_apart_never_gets_the_answer(held_delay):
     """Another call from the same address is in flight, so the connection
     cannot be told apart: granian ends the answer at the body's error. Whether
     its status line (444) went out first is a race inside granian, so the
@@ -75,13 +82,7 @@ def test_on_granian_a_drop_that_cannot_be_told_apart_never_gets_the_answer(monke
     API's answer."""
     app = create_app()
     runtime = runtime_of(app)
-    entered, release = threading.Event(), threading.Event()
-
-    def sleep(seconds):
-        entered.set()
-        release.wait(30)
-
-    monkeypatch.setattr(fault_injection, "sleep", sleep)
+    entered, release = held_delay
     runtime.faults.add({"when": {"operation": "navixy.delivery.create"}, "delay_ms": 60000, "times": 1})
     runtime.faults.add({"when": {"operation": "navixy.delivery.read"}, "drop_connection": True, "times": 1})
     with ThreadedServer(app, server="granian") as server:
