@@ -1,9 +1,11 @@
 """The bundled scenarios, parsed ahead of time.
 
 ``parsed_cache.json`` holds, for each bundled scenario file, the SHA-256 of
-its text and the document that text parses to. A text whose hash is there is
-read from the JSON instead of being parsed: start-up with the default
-scenario then needs neither PyYAML (some 20 ms to import) nor its parser.
+its text and the document that text parses to, written only once that
+document passed every scenario check. A text whose hash is there is read
+from the JSON instead of being parsed and checked: start-up with the default
+scenario then needs neither PyYAML (some 20 ms to import) nor its parser,
+nor a validator compiled for the scenario schema (some 10 ms).
 The key is the text's own hash, so a file that differs in any byte is parsed
 as usual. A test keeps the file in step with ``scenarios/``; after editing a
 bundled scenario, write it again with::
@@ -39,15 +41,17 @@ def cached_document(text: str):
 
 
 def build() -> dict:
-    """What the cache file should hold: every bundled scenario file, parsed."""
+    """What the cache file should hold: every bundled scenario file, parsed and
+    checked (an invalid one raises ``ScenarioError``)."""
     from ..resources import scenarios_dir
-    from .loader import SUFFIXES, parse_text, read_text
+    from .loader import SUFFIXES, parse_text, read_text, validate
 
     entries = {}
     for path in sorted(scenarios_dir().iterdir()):
         if path.suffix in SUFFIXES:
             text = read_text(path)
-            entries[path.name] = {"sha256": text_hash(text), "document": parse_text(text, str(path))}
+            document = validate(parse_text(text, str(path)), str(path))
+            entries[path.name] = {"sha256": text_hash(text), "document": document}
     return entries
 
 

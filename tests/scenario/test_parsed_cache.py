@@ -27,3 +27,8 @@ def test_a_changed_text_is_parsed_as_usual(tmp_path):
     edited = tmp_path / "edited.yaml"
     edited.write_text(text.replace("name: default", "name: edited"), encoding="utf-8")
     assert loader.read_file(edited)["name"] == "edited"
+
+
+def test_every_cached_document_passes_the_checks_it_skips_when_read():
+    for name, entry in json.loads(parsed_cache.CACHE_FILE.read_text(encoding="utf-8")).items():
+        assert loader.problems(entry["document"]) == [], name
