@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -77,9 +78,24 @@ def _python(url, method, body, duration, connections) -> LoadResult:
     headers = {"Content-Type": "application/json"} if payload is not None else {}
     deadline = time.perf_counter() + duration
     counts = [[0, 0] for _ in range(connections)]  # per worker: done, not 2xx
+    failures: list[BaseException] = []
+
+    def connect():
+        if parts.scheme == "https":
+            # a loopback server under test with a certificate of its own
+            # throwaway CA: the load is the point here, not the trust
+            context = ssl.create_default_context()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            return http.client.HTTPSConnection(parts.hostname, parts.port, timeout=10, context=context)
+        return http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
 
     def worker(slot):
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        try:
+            conn = connect()
+        except OSError as exc:
+            failures.append(exc)
+            return
         try:
             while time.perf_counter() < deadline:
                 conn.request(method, parts.path or "/", body=payload, headers=headers)
@@ -88,6 +104,8 @@ def _python(url, method, body, duration, connections) -> LoadResult:
                 slot[0] += 1
                 if not 200 <= response.status < 300:
                     slot[1] += 1
+        except (OSError, http.client.HTTPException) as exc:
+            failures.append(exc)
         finally:
             conn.close()
 
@@ -98,5 +116,7 @@ def _python(url, method, body, duration, connections) -> LoadResult:
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+    if failures:
+        raise RuntimeError(f"the load generator's connection failed: {failures[0]!r}")
     done = sum(slot[0] for slot in counts)
     return LoadResult(done / elapsed, done, sum(slot[1] for slot in counts), "python")
