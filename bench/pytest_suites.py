@@ -24,7 +24,7 @@ from .result import NotAvailable, figure
 from .servers import _env, compile_sources
 
 TESTS = 500
-ROUNDS = 3
+ROUNDS = 5
 MOCK_TARGET = "<= responses and <= 0.8x pytest-httpserver"
 
 READ = "/v2/user/session/delivery/read"

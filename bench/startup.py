@@ -19,7 +19,7 @@ from .result import figure
 from .servers import ServerProcess, bare_command, compile_sources, mock_command
 from .throughput import NAVIXY_HASH, NAVIXY_READ
 
-STARTS = 5
+STARTS = 9
 TARGET_RATIO = 1.2
 
 
