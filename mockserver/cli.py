@@ -15,8 +15,16 @@ from .server import DEFAULT_IDLE_TIMEOUT, DEFAULT_SERVER, SERVER_NAMES
 def _serve(args) -> int:
     # Importing and building the app makes objects that live as long as the
     # process: a full collection among them during start-up (10-25 ms) would
-    # find nothing to free. Collection resumes once the server is ready.
+    # find nothing to free. Collection resumes once the server is ready, or
+    # as soon as it fails to start.
     gc.disable()
+    try:
+        return _start_and_serve(args)
+    finally:
+        gc.enable()
+
+
+def _start_and_serve(args) -> int:
     from .app import ACCESS_LOG, configure_logging, create_app, runtime_of
     from .persistence import StateFileError
     from .scenario.loader import ScenarioError
