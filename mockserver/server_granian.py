@@ -21,7 +21,9 @@ import asyncio
 import ipaddress
 import socket
 import sys
+import threading
 import time
+import weakref
 
 from granian._futures import _new_cbscheduler
 from granian._granian import SocketHolder, WorkerSignal, WSGIWorker
@@ -95,6 +97,11 @@ def _drop(proto, environ, status, headers, result):
     return status
 
 
+# how long ``stop`` waits for granian to let go of the app (it takes
+# milliseconds; an answer still being written may hold it longer)
+RELEASE_TIMEOUT_SECONDS = 10.0
+
+
 class GranianServer:
     """An app on granian, bound at construction, serving after ``start()``."""
 
@@ -141,8 +148,13 @@ class GranianServer:
         # granian's WSGI worker calls the app from its own threads; the loop is
         # only part of the scheduler's signature, and never runs
         self._loop = asyncio.new_event_loop()
-        worker.serve_mtr(_new_cbscheduler(self._loop, wsgi_callback(self._app), impl_asyncio=True),
-                         self._loop, self._signal)
+        callback = wsgi_callback(self._app)
+        # set once granian has let go of the app (see ``stop``); only granian
+        # holds the callback once this method returns
+        self._released = threading.Event()
+        weakref.finalize(callback, self._released.set)
+        worker.serve_mtr(_new_cbscheduler(self._loop, callback, impl_asyncio=True), self._loop, self._signal)
+        del callback
 
     def stop(self) -> None:
         if self._signal is None:
@@ -150,6 +162,11 @@ class GranianServer:
             return
         self._signal.set()
         self._wait_closed()
+        # Granian's threads drop their Python objects a moment after the port
+        # closes. Wait for that: a Rust thread that takes the GIL while the
+        # interpreter finalizes is ended by CPython, and that aborts the
+        # process (SIGABRT) instead of letting it exit.
+        self._released.wait(RELEASE_TIMEOUT_SECONDS)
         if self._loop is not None:
             self._loop.close()
             self._loop = None
