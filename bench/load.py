@@ -91,11 +91,7 @@ def _python(url, method, body, duration, connections) -> LoadResult:
         return http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
 
     def worker(slot):
-        try:
-            conn = connect()
-        except OSError as exc:
-            failures.append(exc)
-            return
+        conn = connect()  # connects on the first request, inside the try below
         try:
             while time.perf_counter() < deadline:
                 conn.request(method, parts.path or "/", body=payload, headers=headers)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
+from mockserver import create_app
 from mockserver.registry import error_schema_for_api, operation_by_name
 from mockserver.schemas import default_schemas
 from mockserver.apis import api_for_path
@@ -41,8 +42,6 @@ class ContractClient(FlaskClient):
 
 def contract_app(**options):
     """``create_app(**options)`` whose test clients hold every answer against its schema."""
-    from mockserver import create_app
-
     app = create_app(**options)
     app.test_client_class = ContractClient
     return app

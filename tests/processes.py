@@ -15,9 +15,10 @@ LISTENING = re.compile(r"mockserver (?:proxy )?listening on (https?://[^\s,]+)")
 
 class MockProcess:
     """``python -m mockserver <command> --port 0 ...``; ``.url`` once it
-    listens, ``.output`` its lines (standard output and error, as they come)."""
+    listens, ``.output`` its lines (standard output and error, as they come).
+    A subclass names the command."""
 
-    command = "serve"
+    command: str
 
     def __init__(self, *args, timeout: float = 20.0, env: dict | None = None):
         environment = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
