@@ -85,6 +85,36 @@ def test_read(httpserver, n):
 '''
 
 
+# The floor for any Flask app behind this interceptor: a one-route app that
+# only answers the same bytes, routed per test as ``mock`` routes its calls.
+FLASK_FLOOR_SUITE = f'''
+import pytest
+import requests
+from bench.bare_app import create_bare_app
+from mockserver.testing import intercept
+
+SESSION = requests.Session()
+URL = "https://api.eu.navixy.com{READ}"
+
+
+@pytest.fixture(scope="session")
+def interceptor():
+    return intercept(create_bare_app({{"{READ}": {ANSWER!r}}}))
+
+
+@pytest.fixture
+def routed(interceptor):
+    with interceptor:
+        yield
+
+
+@pytest.mark.parametrize("n", range({TESTS}))
+def test_read(routed, n):
+    answer = SESSION.post(URL, json={{"hash": "{HASH}"}})
+    assert answer.json() == {ANSWER!r}
+'''
+
+
 def _run_suite(folder: Path, plugins: list[str]) -> float:
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                *[arg for name in plugins for arg in ("-p", name)], str(folder)]
@@ -103,7 +133,7 @@ def _run_suite(folder: Path, plugins: list[str]) -> float:
 def _suites(root: Path) -> dict[str, tuple[Path, list[str]]]:
     suites = {}
     for name, source, plugins in (("empty", EMPTY_SUITE, []), ("mock", MOCK_SUITE, ["pytest_plugin.plugin"]),
-                                  ("responses", RESPONSES_SUITE, []),
+                                  ("responses", RESPONSES_SUITE, []), ("flask_floor", FLASK_FLOOR_SUITE, []),
                                   ("httpserver", HTTPSERVER_SUITE, ["pytest_httpserver.pytest_plugin"])):
         folder = root / name
         folder.mkdir()
@@ -126,7 +156,7 @@ def run() -> list[dict]:
             for name in names[round_number:] + names[:round_number]:
                 times[name].append(_run_suite(*suites[name]))
     best = {name: min(runs) for name, runs in times.items()}
-    per_test_ms = {name: (best[name] - best["empty"]) / TESTS * 1000 for name in ("mock", "responses", "httpserver")}
+    per_test_ms = {name: (best[name] - best["empty"]) / TESTS * 1000 for name in ("mock", "responses", "httpserver", "flask_floor")}
     against_responses = per_test_ms["mock"] / per_test_ms["responses"]
     against_httpserver = per_test_ms["mock"] / per_test_ms["httpserver"]
     details = {
@@ -140,4 +170,9 @@ def run() -> list[dict]:
         figure(f"pytest: per-test cost of `mock` ({TESTS} tests)", round(per_test_ms["mock"], 2), "ms",
                baseline="pytest-httpserver", baseline_value=round(per_test_ms["httpserver"], 2),
                ratio=round(against_httpserver, 2), target="<= 0.8x", met=against_httpserver <= 0.8, **details),
+        figure(f"pytest: per-test cost, bare Flask app behind the interceptor ({TESTS} tests)",
+               round(per_test_ms["flask_floor"], 2), "ms",
+               baseline="responses", baseline_value=round(per_test_ms["responses"], 2),
+               ratio=round(per_test_ms["flask_floor"] / per_test_ms["responses"], 2), target="report", met=None,
+               **details),
     ]
