@@ -11,6 +11,8 @@ missing is reported "not available" with that note.
 - Prism mocks the mock's own OpenAPI document (``mockserver openapi``):
   request validation and an example answer.
 - The mock is ``mockserver serve`` as shipped (granian, access log on).
+- Beside them, a bare Flask app on granian that only sends the mock's answer:
+  how near WireMock any Flask app can come on this server (reported).
 
 Rounds rotate through the servers, as in the throughput figure; each round
 gives a ratio of the mock to each peer.
@@ -32,12 +34,13 @@ import requests
 
 from .load import run_load
 from .result import NotAvailable, figure
-from .servers import REPO_ROOT, ServerProcess, mock_command
+from .servers import REPO_ROOT, ServerProcess, bare_command, mock_command
 from .throughput import NAVIXY_HASH, NAVIXY_READ, compared, measure_rounds
 
 WARM_SECONDS = 20
 TARGET_WIREMOCK = 0.5
 START_TIMEOUT = 90.0
+BARE_GRANIAN = "bare Flask on granian"
 INSTALL_NOTE = "cd bench && npm install --no-save wiremock @stoplight/prism-cli (WireMock also needs java)"
 
 
@@ -132,6 +135,10 @@ def run() -> list[dict]:
         mock = stack.enter_context(ServerProcess(mock_command()))
         answer = requests.post(mock.url + NAVIXY_READ, json=body, timeout=10).json()
         urls = {"serve (access log on)": mock.url + NAVIXY_READ}
+        bodies = folder / "bodies.json"
+        bodies.write_text(json.dumps({NAVIXY_READ: answer}), encoding="utf-8")
+        bare = stack.enter_context(ServerProcess(bare_command("--bodies", str(bodies), "--server", "granian")))
+        urls[BARE_GRANIAN] = bare.url + NAVIXY_READ
         if tools["WireMock"]:
             try:
                 peer = stack.enter_context(wiremock(tools["WireMock"], answer, folder / "wiremock"))
@@ -145,10 +152,12 @@ def run() -> list[dict]:
                 urls["Prism"] = peer.url + NAVIXY_READ
             except NotAvailable as reason:
                 rows.append({"figure": "peers: Prism", "available": False, "reason": str(reason)})
-        runs = measure_rounds(urls, body) if len(urls) > 1 else {}
+        runs = measure_rounds(urls, body) if len(urls) > 2 else {}
     if "WireMock (warm)" in runs:
         rows.append(compared("peers: serve against WireMock (warm)", runs, "serve (access log on)",
                              "WireMock (warm)", target=TARGET_WIREMOCK))
+        rows.append(compared("peers: bare Flask on granian against WireMock (warm)", runs, BARE_GRANIAN,
+                             "WireMock (warm)", target=None))
     elif not tools["WireMock"]:
         rows.append({"figure": "peers: WireMock (warm)", "available": False,
                      "reason": f"not installed: {INSTALL_NOTE}"})
