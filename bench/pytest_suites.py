@@ -1,6 +1,7 @@
 """The per-test cost of the ``mock`` fixture against ``responses`` and
 pytest-httpserver: 500 trivial tests each, every suite run by pytest in its
-own subprocess, all in the same run.
+own subprocess, all in the same run. Beside them, the floor for any Flask app
+answered in process: a one-route app behind the same interceptor.
 
 Each test makes one Navixy ``delivery/read`` call with ``requests`` and
 checks the answer: the mock's tests against its stateful API, reset before
@@ -156,7 +157,8 @@ def run() -> list[dict]:
             for name in names[round_number:] + names[:round_number]:
                 times[name].append(_run_suite(*suites[name]))
     best = {name: min(runs) for name, runs in times.items()}
-    per_test_ms = {name: (best[name] - best["empty"]) / TESTS * 1000 for name in ("mock", "responses", "httpserver", "flask_floor")}
+    per_test_ms = {name: (best[name] - best["empty"]) / TESTS * 1000
+                   for name in ("mock", "responses", "httpserver", "flask_floor")}
     against_responses = per_test_ms["mock"] / per_test_ms["responses"]
     against_httpserver = per_test_ms["mock"] / per_test_ms["httpserver"]
     details = {
